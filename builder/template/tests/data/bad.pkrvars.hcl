@@ -1,0 +1,2 @@
+suite = "trixie"
+sute  = "x"

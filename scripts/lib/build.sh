@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Configures and builds sarga into $SARGA_BUILD_DIR (default: build/ in the checkout).
+# Source it after deps.sh.
+sarga_build() {
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  export SARGA_BUILD_DIR="${SARGA_BUILD_DIR:-$root/build}"
+  export CCACHE_DIR="${CCACHE_DIR:-$SARGA_CACHE/ccache}"
+  cmake -S "$root" -B "$SARGA_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  ninja -C "$SARGA_BUILD_DIR" -j "$(nproc)" "$@"
+}
