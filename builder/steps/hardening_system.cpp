@@ -43,7 +43,7 @@ std::vector<std::string> apt_source_files(const Rootfs& r) {
   std::vector<std::string> files;
   if (r.exists("/etc/apt/sources.list")) files.push_back("/etc/apt/sources.list");
   for (const auto& n : r.list("/etc/apt/sources.list.d"))
-    if (n.size() > 5 && (n.substr(n.size() - 5) == ".list" || n.size() > 8 && n.substr(n.size() - 8) == ".sources"))
+    if ((n.size() > 5 && n.substr(n.size() - 5) == ".list") || (n.size() > 8 && n.substr(n.size() - 8) == ".sources"))
       files.push_back("/etc/apt/sources.list.d/" + n);
   return files;
 }
@@ -188,6 +188,8 @@ void add_system_rules(std::vector<Rule>& rules) {
       if (n.rfind("ssh_host_", 0) == 0) add("/etc/ssh/" + n + " exists");
     for (const char* f : {"/usr/sbin/policy-rc.d", "/root/.bash_history", "/etc/ssl/private/ssl-cert-snakeoil.key"})
       if (env.root.exists(f)) add(std::string(f) + " exists");
+    auto resolv = env.root.lstat("/etc/resolv.conf");
+    if (resolv && S_ISREG(resolv->st_mode) && resolv->st_size > 0) add("/etc/resolv.conf is not empty");
     return bad.empty() ? Check::pass() : Check::fail(bad);
   };
   rules.push_back(hygiene);
@@ -204,6 +206,9 @@ nlohmann::json scrub_template_identity(const Rootfs& r, Target t) {
                         "/etc/ssl/certs/ssl-cert-snakeoil.pem", "/run/mount/utab"})
     if (r.remove(f)) removed.push_back(f);
   if (r.exists("/etc/hostname")) r.write("/etc/hostname", "localhost\n", 0644);
+  // The build host's resolver must not ship; Proxmox writes the container's own.
+  auto resolv = r.lstat("/etc/resolv.conf");
+  if (resolv && S_ISREG(resolv->st_mode) && resolv->st_size > 0) r.write("/etc/resolv.conf", "", 0644);
   return removed;
 }
 

@@ -2,6 +2,7 @@
 #include "lib/artifact/tar_locale.h"
 
 #include <archive.h>
+#include <zstd.h>
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -295,6 +296,71 @@ class Writer {
   std::map<std::pair<dev_t, ino_t>, std::string> hardlinks_;
 };
 
+// zstd compression done here rather than by libarchive's filter: libarchive 3.6 feeds
+// the multi-threaded compressor in a way that leaves its workers mostly idle. zstd's
+// output with one or more workers does not depend on the worker count.
+class ZstdFile {
+ public:
+  ZstdFile(const fs::path& path, int level, int workers) : path_(path) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail(std::string("create: ") + std::strerror(errno), path.string());
+    cctx_ = ZSTD_createCCtx();
+    check(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level));
+    check(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, std::max(1, workers)));
+    out_.resize(ZSTD_CStreamOutSize());
+  }
+  ~ZstdFile() {
+    ZSTD_freeCCtx(cctx_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  static la_ssize_t write_cb(archive*, void* self, const void* buf, size_t len) {
+    auto* z = static_cast<ZstdFile*>(self);
+    try {
+      z->compress(buf, len, ZSTD_e_continue);
+    } catch (const std::exception& e) {
+      z->error_ = e.what();
+      return -1;
+    }
+    return static_cast<la_ssize_t>(len);
+  }
+  void finish() {
+    compress(nullptr, 0, ZSTD_e_end);
+    if (::close(fd_) != 0) fail(std::string("close: ") + std::strerror(errno), path_.string());
+    fd_ = -1;
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  void check(size_t rc) {
+    if (ZSTD_isError(rc)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(rc));
+  }
+  void compress(const void* buf, size_t len, ZSTD_EndDirective mode) {
+    ZSTD_inBuffer in{buf, len, 0};
+    for (;;) {
+      ZSTD_outBuffer out{out_.data(), out_.size(), 0};
+      size_t remaining = ZSTD_compressStream2(cctx_, &out, &in, mode);
+      check(remaining);
+      write_all(out.pos);
+      bool done = mode == ZSTD_e_end ? remaining == 0 : in.pos == in.size;
+      if (done) return;
+    }
+  }
+  void write_all(size_t n) {
+    size_t off = 0;
+    while (off < n) {
+      ssize_t w = ::write(fd_, out_.data() + off, n - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) fail(std::string("write: ") + std::strerror(errno), path_.string());
+      off += static_cast<size_t>(w);
+    }
+  }
+  fs::path path_;
+  int fd_ = -1;
+  ZSTD_CCtx* cctx_ = nullptr;
+  std::vector<char> out_;
+  std::string error_;
+};
+
 void set_option(archive* a, const char* module, const char* key, const std::string& value) {
   if (archive_write_set_filter_option(a, module, key, value.empty() ? nullptr : value.c_str()) < ARCHIVE_OK)
     throw std::runtime_error(std::string("archive option ") + module + ":" + key + ": " +
@@ -305,9 +371,7 @@ void configure_filter(archive* a, const TarWriteOptions& o) {
   int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   switch (o.compression) {
     case Compression::zstd:
-      archive_write_add_filter_zstd(a);
-      set_option(a, "zstd", "compression-level", std::to_string(o.level >= 0 ? o.level : 3));
-      set_option(a, "zstd", "threads", std::to_string(threads));
+      archive_write_add_filter_none(a);  // ZstdFile compresses
       break;
     case Compression::xz:
       archive_write_add_filter_xz(a);
@@ -341,8 +405,15 @@ TarWriteStats write_rootfs_archive(const fs::path& root, const fs::path& out, co
   // the block size does not change the output bytes.
   archive_write_set_bytes_per_block(a.get(), 1 << 20);
   archive_write_set_bytes_in_last_block(a.get(), 1);
-  if (archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK)
+  std::unique_ptr<ZstdFile> zstd;
+  if (options.compression == Compression::zstd) {
+    int workers = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    zstd = std::make_unique<ZstdFile>(tmp, options.level >= 0 ? options.level : 3, workers);
+    if (archive_write_open2(a.get(), zstd.get(), nullptr, &ZstdFile::write_cb, nullptr, nullptr) != ARCHIVE_OK)
+      throw std::runtime_error(tmp.string() + ": " + archive_error_string(a.get()));
+  } else if (archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK) {
     throw std::runtime_error(tmp.string() + ": " + archive_error_string(a.get()));
+  }
   TarWriteStats stats;
   ItemQueue queue(64 << 20);
   Writer w(root, options, queue);
@@ -369,7 +440,9 @@ TarWriteStats write_rootfs_archive(const fs::path& root, const fs::path& out, co
     if (auto error = queue.error()) std::rethrow_exception(error);
     stats = w.stats;
     if (archive_write_close(a.get()) != ARCHIVE_OK)
-      throw std::runtime_error(tmp.string() + ": " + archive_error_string(a.get()));
+      throw std::runtime_error(tmp.string() + ": " +
+                               (zstd && !zstd->error().empty() ? zstd->error() : archive_error_string(a.get())));
+    if (zstd) zstd->finish();
   } catch (...) {
     queue.abort();
     if (reader.joinable()) {
@@ -378,6 +451,7 @@ TarWriteStats write_rootfs_archive(const fs::path& root, const fs::path& out, co
       reader.join();
     }
     a.reset();
+    zstd.reset();
     std::error_code ec;
     fs::remove(tmp, ec);
     throw;

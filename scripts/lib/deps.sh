@@ -14,7 +14,7 @@ SARGA_APT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libcurl4-openssl-dev libssl-dev libarchive-dev nlohmann-json3-dev libmsgpack-cxx-dev
   libyaml-cpp-dev libcpp-httplib-dev libcli11-dev libgtest-dev libgmock-dev
-  libre2-dev libicu-dev clang libclang-rt-14-dev
+  libre2-dev libicu-dev libzstd-dev clang libclang-rt-14-dev
   mmdebstrap debootstrap zstd xz-utils xorriso genisoimage openssl
   python3 python3-venv python3-pip
 )

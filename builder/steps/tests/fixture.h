@@ -96,6 +96,7 @@ inline void make_weak_rootfs(const std::filesystem::path& r) {
   put(r, "/etc/machine-id", "0123456789abcdef0123456789abcdef\n", 0444);
   put(r, "/root/.bash_history", "ls\n", 0600);
   put(r, "/etc/hostname", "buildhost\n");
+  put(r, "/etc/resolv.conf", "nameserver 192.0.2.53\n");
 }
 
 }  // namespace sarga::testing
