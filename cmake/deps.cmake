@@ -23,10 +23,13 @@ if(SARGA_STATIC_GRPC)
     find_library(SARGA_STATIC_LIB_${_lib} NAMES lib${_lib}.a REQUIRED)
     list(APPEND _sarga_grpc_static ${SARGA_STATIC_LIB_${_lib}})
   endforeach()
+  find_library(SARGA_STATIC_PROTOBUF NAMES libprotobuf.a REQUIRED)
+  set_target_properties(protobuf::libprotobuf PROPERTIES
+    IMPORTED_LOCATION ${SARGA_STATIC_PROTOBUF} IMPORTED_LOCATION_NONE ${SARGA_STATIC_PROTOBUF})
   set_target_properties(gRPC::grpc++ PROPERTIES
     IMPORTED_LOCATION_NONE ${SARGA_STATIC_LIB_grpc++}
     INTERFACE_LINK_LIBRARIES
-      "-Wl,--start-group;${_sarga_grpc_static};${Protobuf_LIBRARIES};-Wl,--end-group;OpenSSL::SSL;OpenSSL::Crypto;Threads::Threads;dl;rt;atomic")
+      "-Wl,--start-group;${_sarga_grpc_static};${SARGA_STATIC_PROTOBUF};-Wl,--end-group;OpenSSL::SSL;OpenSSL::Crypto;Threads::Threads;dl;rt;atomic")
 endif()
 find_program(GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 find_package(msgpack CONFIG REQUIRED)        # msgpackc-cxx (header-only)
