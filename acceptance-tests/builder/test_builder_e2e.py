@@ -211,3 +211,22 @@ def test_ci_runner_example_validates_and_inspects(sarga_build, tmp_path):
     inspect = run([sarga_build, "inspect", template], cwd=tmp_path)
     assert inspect.returncode == 0, inspect.stderr
     assert "packages" in inspect.stdout and "hardening" in inspect.stdout
+
+
+def test_ci_runner_example_installs_packages_in_the_chroot(sarga_build, tmp_path):
+    """The packages and shell steps for real: apt inside the chroot, caches cleaned after."""
+    template = EXAMPLES / "ci-runner-lxc.pkr.hcl"
+    result = run([sarga_build, "build", "--force", "--output-dir", tmp_path / "out",
+                  "-var", 'runner_packages=["jq"]', template], cwd=tmp_path, timeout=1800)
+    assert result.returncode == 0, result.stderr[-4000:]
+    archive = tmp_path / "out" / "debian-12-ci-runner_1.0_amd64.tar.zst"
+    sbom = json.loads((tmp_path / "out" / "sbom.spdx.json").read_text())
+    assert "jq" in {p["name"] for p in sbom["packages"]}
+    listing = run(["tar", "--zstd", "-tvf", archive], cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    names = listing.stdout
+    assert "./usr/bin/jq" in names
+    assert "1001/1001" in next(l for l in names.splitlines() if l.endswith("./srv/runner/work/"))
+    assert not any("/var/cache/apt/archives/" in l and l.endswith(".deb") for l in names.splitlines())
+    audit = run([sarga_build, "audit", archive], cwd=tmp_path)
+    assert audit.returncode == 0, audit.stdout
