@@ -131,7 +131,9 @@ nlohmann::json ct_create(SimCore& core, Call& call) {
   spec.id = std::to_string(vmid);
   spec.user = call.caller.owner();
   spec.duration = core.timing.duration_of("vzcreate") + (start ? core.timing.duration_of("vzstart") : 0);
-  spec.locks.push_back(lock);
+  // Like create_and_lock_config: the file lock covers only writing the config; the
+  // `lock: create` property guards the guest while the task runs, so a parallel create
+  // of the same VMID fails at once with "already exists" instead of a lock timeout.
   spec.log = {"extracting archive '" + ostemplate + "'", "Total bytes read: " + std::to_string(tmpl->size),
               "Detected container architecture: amd64"};
   spec.effect = [&core, vmid, start](Task&) {

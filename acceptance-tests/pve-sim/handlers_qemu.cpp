@@ -138,7 +138,9 @@ nlohmann::json vm_create(SimCore& core, Call& call) {
   spec.id = std::to_string(vmid);
   spec.user = call.caller.owner();
   spec.duration = core.timing.duration_of("qmcreate") + (start ? core.timing.duration_of("qmstart") : 0);
-  spec.locks.push_back(lock);
+  // Like create_and_lock_config: the file lock covers only writing the config; the
+  // `lock: create` property guards the guest while the task runs, so a parallel create
+  // of the same VMID fails at once with "already exists" instead of a lock timeout.
   for (const auto& [k, v] : c)
     if (is_qemu_disk_key(k) && !is_cdrom(v)) spec.log.push_back(k + ": successfully created disk '" + v + "'");
   spec.effect = [&core, vmid, start](Task&) {
