@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "builder/steps/hardening.h"
 #include "builder/steps/rootfs.h"
 #include "builder/steps/steps.h"
 
@@ -59,10 +60,9 @@ nlohmann::json run_cleanup(const StepContext& ctx, const tmpl::CleanupSettings& 
     for (const auto& user : r.list("/home")) r.remove("/home/" + user + "/.bash_history");
     done.push_back("history");
   }
-  // Build-only artefacts that must never ship (the host's resolver included).
+  // Build-only artefacts that must never ship.
   r.remove("/usr/sbin/policy-rc.d");
-  if (auto st = r.lstat("/etc/resolv.conf"); st && S_ISREG(st->st_mode) && st->st_size > 0)
-    r.write("/etc/resolv.conf", "", 0644);
+  hardening::drop_build_host_resolver(r);
   r.remove("/run/mount/utab");
   for (const auto& p : s.remove) {
     if (p.empty() || p[0] != '/') throw std::runtime_error("cleanup: remove entry \"" + p + "\" must be an absolute path");

@@ -84,5 +84,9 @@ void set_directive(const Rootfs& r, const std::string& guest, const std::string&
 std::optional<std::string> get_directive(const Rootfs& r, const std::string& guest, const std::string& key,
                                          bool case_insensitive = false);
 bool package_installed(const Rootfs& r, const std::string& name);
+// The build host's /etc/resolv.conf copied in for apt; it must not ship (Proxmox writes the
+// guest's own). A symlink (systemd-resolved stub) belongs to the image and stays.
+bool has_build_host_resolver(const Rootfs& r);
+void drop_build_host_resolver(const Rootfs& r);
 
 }  // namespace sarga::steps::hardening

@@ -188,8 +188,7 @@ void add_system_rules(std::vector<Rule>& rules) {
       if (n.rfind("ssh_host_", 0) == 0) add("/etc/ssh/" + n + " exists");
     for (const char* f : {"/usr/sbin/policy-rc.d", "/root/.bash_history", "/etc/ssl/private/ssl-cert-snakeoil.key"})
       if (env.root.exists(f)) add(std::string(f) + " exists");
-    auto resolv = env.root.lstat("/etc/resolv.conf");
-    if (resolv && S_ISREG(resolv->st_mode) && resolv->st_size > 0) add("/etc/resolv.conf is not empty");
+    if (has_build_host_resolver(env.root)) add("/etc/resolv.conf is not empty");
     return bad.empty() ? Check::pass() : Check::fail(bad);
   };
   rules.push_back(hygiene);
@@ -206,10 +205,17 @@ nlohmann::json scrub_template_identity(const Rootfs& r, Target t) {
                         "/etc/ssl/certs/ssl-cert-snakeoil.pem", "/run/mount/utab"})
     if (r.remove(f)) removed.push_back(f);
   if (r.exists("/etc/hostname")) r.write("/etc/hostname", "localhost\n", 0644);
-  // The build host's resolver must not ship; Proxmox writes the container's own.
-  auto resolv = r.lstat("/etc/resolv.conf");
-  if (resolv && S_ISREG(resolv->st_mode) && resolv->st_size > 0) r.write("/etc/resolv.conf", "", 0644);
+  drop_build_host_resolver(r);
   return removed;
+}
+
+bool has_build_host_resolver(const Rootfs& r) {
+  auto st = r.lstat("/etc/resolv.conf");
+  return st && S_ISREG(st->st_mode) && st->st_size > 0;
+}
+
+void drop_build_host_resolver(const Rootfs& r) {
+  if (has_build_host_resolver(r)) r.write("/etc/resolv.conf", "", 0644);
 }
 
 }  // namespace sarga::steps::hardening

@@ -367,8 +367,12 @@ void set_option(archive* a, const char* module, const char* key, const std::stri
                              (archive_error_string(a) ? archive_error_string(a) : "rejected"));
 }
 
+int compression_threads(const TarWriteOptions& o) {
+  return o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 void configure_filter(archive* a, const TarWriteOptions& o) {
-  int threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  int threads = compression_threads(o);
   switch (o.compression) {
     case Compression::zstd:
       archive_write_add_filter_none(a);  // ZstdFile compresses
@@ -407,8 +411,7 @@ TarWriteStats write_rootfs_archive(const fs::path& root, const fs::path& out, co
   archive_write_set_bytes_in_last_block(a.get(), 1);
   std::unique_ptr<ZstdFile> zstd;
   if (options.compression == Compression::zstd) {
-    int workers = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    zstd = std::make_unique<ZstdFile>(tmp, options.level >= 0 ? options.level : 3, workers);
+    zstd = std::make_unique<ZstdFile>(tmp, options.level >= 0 ? options.level : 3, compression_threads(options));
     if (archive_write_open2(a.get(), zstd.get(), nullptr, &ZstdFile::write_cb, nullptr, nullptr) != ARCHIVE_OK)
       throw std::runtime_error(tmp.string() + ": " + archive_error_string(a.get()));
   } else if (archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK) {
