@@ -3,7 +3,9 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
@@ -40,6 +42,27 @@ std::string bio_text(BIO* bio) {
   return std::string(data, static_cast<size_t>(len));
 }
 
+// Writes the SubjectPublicKeyInfo (id-ecPublicKey, named curve, uncompressed point) straight
+// into the certificate. X509_set_pubkey would do the same through OpenSSL 3.0's encoder
+// lookup, which costs more than the key generation itself on the exec-to-handshake path.
+void set_ec_public_key(X509* cert, EVP_PKEY* key, int curve_nid) {
+  size_t len = 0;
+  check(EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, nullptr, 0, &len) == 1,
+        "public key size");
+  auto* point = static_cast<unsigned char*>(OPENSSL_malloc(len));
+  check(point != nullptr, "OPENSSL_malloc");
+  if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, len, &len) != 1) {
+    OPENSSL_free(point);
+    fail("public key point");
+  }
+  // set0 takes ownership of `point`; the OIDs are static objects.
+  if (X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+                             V_ASN1_OBJECT, OBJ_nid2obj(curve_nid), point, static_cast<int>(len)) != 1) {
+    OPENSSL_free(point);
+    fail("X509_PUBKEY_set0_param");
+  }
+}
+
 void add_extension(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
   ExtPtr ext(X509V3_EXT_conf_nid(nullptr, ctx, nid, value));
   check(ext != nullptr, "X509V3_EXT_conf_nid");
@@ -50,6 +73,9 @@ void add_extension(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
 
 Certificate make_self_signed(Curve curve, const std::string& organization) {
   const char* group = curve == Curve::P256 ? "P-256" : curve == Curve::P384 ? "P-384" : "P-521";
+  const int curve_nid = curve == Curve::P256   ? NID_X9_62_prime256v1
+                        : curve == Curve::P384 ? NID_secp384r1
+                                               : NID_secp521r1;
   const EVP_MD* digest =
       curve == Curve::P256 ? EVP_sha256() : curve == Curve::P384 ? EVP_sha384() : EVP_sha512();
 
@@ -83,7 +109,7 @@ Certificate make_self_signed(Curve curve, const std::string& organization) {
                                    0) == 1,
         "subject CN");
   check(X509_set_issuer_name(cert.get(), name) == 1, "X509_set_issuer_name");
-  check(X509_set_pubkey(cert.get(), key.get()) == 1, "X509_set_pubkey");
+  set_ec_public_key(cert.get(), key.get(), curve_nid);
 
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);

@@ -158,17 +158,18 @@ int serve(int argc, char** argv, const std::vector<grpc::Service*>& services,
     return 1;
   }
 
-  // The key and certificate are made on another thread while gRPC initialises and the
-  // listener is picked: together they are most of the exec-to-handshake time.
+  // The key and certificate are made on another thread while the host's certificate is
+  // checked, gRPC initialises and the listener is picked: together they are most of the
+  // exec-to-handshake time.
   const char* client_cert = debug ? nullptr : env("PLUGIN_CLIENT_CERT");
+  std::future<Certificate> server_cert_future;
+  if (client_cert != nullptr) {
+    server_cert_future = std::async(std::launch::async, [] { return make_self_signed(Curve::P256); });
+  }
   if (client_cert != nullptr && !is_pem_certificate(client_cert)) {
     log::error("PLUGIN_CLIENT_CERT does not hold a PEM certificate; the plugin host must pass "
                "its AutoMTLS client certificate (or leave the variable unset)");
     return 1;
-  }
-  std::future<Certificate> server_cert_future;
-  if (client_cert != nullptr) {
-    server_cert_future = std::async(std::launch::async, [] { return make_self_signed(Curve::P256); });
   }
   grpc_init();  // balanced below; makes the server's own init a cheap ref-count bump
   struct GrpcInitGuard {

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <memory>
 
 #include "provider/plugin/mtls.h"
 #include "provider/plugin/tests/cert_inspect.h"
@@ -33,6 +36,19 @@ TEST(SelfSigned, HasGoPluginProfile) {
   EXPECT_GT(X509_cmp_current_time(X509_get0_notAfter(cert.get())), 0);
   EXPECT_NE(c.key_pem.find("PRIVATE KEY"), std::string::npos);
   EXPECT_NE(c.cert_pem.find("BEGIN CERTIFICATE"), std::string::npos);
+}
+
+TEST(SelfSigned, CertificateCarriesThePrivateKeysPublicHalf) {
+  for (Curve curve : {Curve::P256, Curve::P384, Curve::P521}) {
+    Certificate c = make_self_signed(curve);
+    auto cert = parse_der(c.cert_der);
+    ASSERT_TRUE(cert);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(c.key_pem.data(), static_cast<int>(c.key_pem.size())), BIO_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+    ASSERT_TRUE(key);
+    EXPECT_EQ(X509_check_private_key(cert.get(), key.get()), 1);
+    EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(cert.get()), key.get()), 1);
+  }
 }
 
 TEST(SelfSigned, FreshKeyAndSerialEachTime) {
