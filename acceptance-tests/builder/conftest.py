@@ -80,9 +80,3 @@ def pve_sim(pve_sim_bin, tmp_path):
     yield sim
     sim.stop()
 
-
-def run(cmd, cwd, env=None, timeout=900):
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run([str(c) for c in cmd], cwd=cwd, env=full_env, capture_output=True, text=True,
-                          timeout=timeout)

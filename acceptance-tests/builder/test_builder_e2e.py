@@ -8,7 +8,7 @@ import pathlib
 import pytest
 import requests
 
-from conftest import run
+from builder_run import run
 from fixture_rootfs import make_fixture_rootfs
 
 FIXTURE_TEMPLATE = """
