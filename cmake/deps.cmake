@@ -40,7 +40,13 @@ if(SARGA_STATIC_GRPC)
 endif()
 find_program(GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 find_package(msgpack CONFIG REQUIRED)        # msgpackc-cxx (header-only)
-find_package(yaml-cpp REQUIRED)              # yaml-cpp
+find_package(yaml-cpp REQUIRED)
+# Static, like libarchive: the provider maps only the parser code it uses.
+find_library(SARGA_STATIC_YAML_CPP NAMES libyaml-cpp.a REQUIRED)
+get_target_property(_sarga_yaml_includes yaml-cpp INTERFACE_INCLUDE_DIRECTORIES)
+add_library(sarga::yaml-cpp STATIC IMPORTED)
+set_target_properties(sarga::yaml-cpp PROPERTIES IMPORTED_LOCATION ${SARGA_STATIC_YAML_CPP}
+  INTERFACE_INCLUDE_DIRECTORIES "${_sarga_yaml_includes}")
 find_package(CLI11 CONFIG REQUIRED)          # CLI11::CLI11
 find_package(GTest REQUIRED)
 # cpp-httplib ships a compiled library without a CMake package on Debian 12.

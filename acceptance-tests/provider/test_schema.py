@@ -11,8 +11,12 @@ def test_schema_json(workspace):
 
     seed = provider["resource_schemas"]["sarga_cloudinit_seed"]["block"]
     attrs = seed["attributes"]
-    assert attrs["output_path"]["required"] is True
+    # Optional since the Proxmox mode (node + storage) can stand in for it.
+    assert attrs["output_path"]["optional"] is True and "required" not in attrs["output_path"]
     assert attrs["output_path"]["type"] == "string"
+    for name in ("node", "storage"):
+        assert attrs[name]["optional"] is True and attrs[name]["type"] == "string", name
+    assert attrs["volume_id"]["computed"] is True and "optional" not in attrs["volume_id"]
     for name in ("hostname", "user_data", "network_config", "vendor_data"):
         assert attrs[name]["optional"] is True and attrs[name]["type"] == "string", name
     assert attrs["meta_data"]["type"] == ["map", "string"]

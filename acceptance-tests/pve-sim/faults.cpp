@@ -87,6 +87,7 @@ void Faults::configure(const nlohmann::json& plan) {
       rule.rate = rate_of(t, f);
       rule.fault.error = t.value("error", "");
       rule.fault.warnings = t.value("warnings", 0);
+      rule.max_hits = t.value("max_hits", int64_t{-1});
       if (rule.fault.error.empty() && rule.fault.warnings <= 0)
         throw std::runtime_error(f + ": give \"error\" (exit status text) or \"warnings\" (count > 0)");
       task_rules.push_back(std::move(rule));
@@ -156,8 +157,12 @@ std::optional<TaskFault> Faults::on_task(const std::string& type) {
   for (size_t i = 0; i < task_rules_.size(); ++i) {
     TaskRule& r = task_rules_[i];
     if (!std::regex_search(type, r.regex)) continue;
+    if (r.max_hits >= 0 && r.hits >= r.max_hits) continue;
     uint64_t n = r.seen++;
-    if (coin(seed_, 1000 + i, n) < r.rate) return r.fault;
+    if (coin(seed_, 1000 + i, n) < r.rate) {
+      ++r.hits;
+      return r.fault;
+    }
   }
   return std::nullopt;
 }

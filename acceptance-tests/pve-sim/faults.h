@@ -65,6 +65,8 @@ class Faults {
     double rate = 1;
     TaskFault fault;
     uint64_t seen = 0;
+    int64_t max_hits = -1;  // -1: unlimited
+    int64_t hits = 0;
   };
 
   mutable std::mutex mutex_;

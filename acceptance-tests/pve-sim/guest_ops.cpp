@@ -220,8 +220,9 @@ void apply_config_update(SimCore& core, Guest& g, const Call& call) {
         g.config.remove(key, false);
       } else if (is_disk_key(g.kind, key) && !defer) {
         std::string vol = disk_volume(cur->second);
+        bool cdrom = is_cdrom(cur->second);  // an ISO in a cdrom drive is only detached, as in PVE
         g.config.remove(key, false);
-        if (!vol.empty()) {
+        if (!vol.empty() && !cdrom) {
           if (vol.find("-cloudinit") != std::string::npos)
             core.free_volume(g.node, vol);
           else
@@ -276,12 +277,16 @@ void apply_config_update(SimCore& core, Guest& g, const Call& call) {
       bool defer = g.running && !hot(g.kind, key);
       if (is_disk_key(g.kind, key)) {
         std::string old_vol;
-        if (auto cur = g.config.current.find(key); cur != g.config.current.end()) old_vol = disk_volume(cur->second);
+        bool old_cdrom = false;  // a swapped ISO is only detached, not kept as an unused disk
+        if (auto cur = g.config.current.find(key); cur != g.config.current.end()) {
+          old_vol = disk_volume(cur->second);
+          old_cdrom = is_cdrom(cur->second);
+        }
         std::string new_vol = disk_volume(value);
         if (new_vol.empty() || new_vol != old_vol) {
           value = materialize_disk(core, g, key, value, allocated);
           new_vol = disk_volume(value);
-          if (!old_vol.empty() && old_vol != new_vol && !defer)
+          if (!old_vol.empty() && old_vol != new_vol && !defer && !old_cdrom)
             g.config.set(next_unused_key(g.config), old_vol, false);
         } else if (Volume* v = core.find_volume(g.node, new_vol)) {
           PropString p = parse_prop_string(value, g.kind == GuestKind::lxc ? "volume" : "file");

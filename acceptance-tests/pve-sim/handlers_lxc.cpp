@@ -1,5 +1,5 @@
 // LXC containers: list, create from an existing vztmpl volume, config, pending, power,
-// template (synchronous, unlike QEMU), destroy, interfaces.
+// template (synchronous, unlike QEMU), destroy, interfaces, resize.
 #include <chrono>
 
 #include "acceptance-tests/pve-sim/api_error.h"
@@ -202,6 +202,42 @@ nlohmann::json ct_template(SimCore& core, Call& call) {
   return nullptr;
 }
 
+// Grow rootfs or a mount point volume (PUT .../resize, a task like PVE's); shrinking is refused.
+nlohmann::json ct_resize(SimCore& core, Call& call) {
+  auto lock = lock_guest(core, kLxc, vmid_of(call));
+  std::unique_lock lk(core.mutex);
+  Guest& g = core.guest_or_throw(call.str("node"), vmid_of(call), kLxc);
+  if (call.has("digest") && call.str("digest") != g.config.digest())
+    throw server_error("detected modified configuration - file changed by other user? Try again.");
+  check_not_locked(g);
+  std::string disk = call.str("disk");
+  auto it = g.config.current.find(disk);
+  if (it == g.config.current.end()) throw server_error("unable to parse config - " + disk + " does not exist");
+  PropString p = parse_prop_string(it->second, "volume");
+  Volume* v = core.find_volume(g.node, p.positional);
+  if (!v) throw server_error("unable to resize " + disk + ": not a storage volume");
+  std::string size = call.str("size");
+  bool relative = !size.empty() && size[0] == '+';
+  auto amount = parse_size(relative ? size.substr(1) : size, 'B');
+  if (!amount) throw param_error("size", "unable to parse size '" + size + "'");
+  uint64_t new_size = relative ? v->size + *amount : *amount;
+  if (new_size < v->size) throw server_error("unable to shrink disk size");
+  std::string before = format_size(v->size);
+  v->size = new_size;
+  p.options["size"] = format_size(new_size);
+  it->second = print_prop_string(p);
+  core.dirty = true;
+  TaskSpec spec;
+  spec.node = g.node;
+  spec.type = "resize";
+  spec.id = std::to_string(g.vmid);
+  spec.user = call.caller.owner();
+  spec.duration = core.timing.duration_of("resize");
+  spec.locks.push_back(lock);
+  spec.log = {"Size of logical volume " + p.positional + " changed from " + before + " to " + format_size(new_size) + "."};
+  return core.start_task(std::move(spec));
+}
+
 nlohmann::json ct_interfaces(SimCore& core, Call& call) {
   std::shared_lock lk(core.mutex);
   const Guest& g = core.guest_or_throw(call.str("node"), vmid_of(call), kLxc);
@@ -234,6 +270,7 @@ void register_lxc_handlers(Router& r) {
   r.add("POST", "/nodes/{node}/lxc/{vmid}/status/reboot", ct_reboot);
   r.add("POST", "/nodes/{node}/lxc/{vmid}/template", ct_template);
   r.add("GET", "/nodes/{node}/lxc/{vmid}/interfaces", ct_interfaces);
+  r.add("PUT", "/nodes/{node}/lxc/{vmid}/resize", ct_resize);
 }
 
 }  // namespace sarga::pvesim

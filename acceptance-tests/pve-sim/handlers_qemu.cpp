@@ -1,6 +1,7 @@
 // QEMU VMs: list, create (incl. import-from), clone (full/linked, PVE's locks), config
 // GET/PUT/POST, pending, resize, power, template, destroy, cloud-init, guest agent.
 #include <chrono>
+#include <regex>
 
 #include "acceptance-tests/pve-sim/api_error.h"
 #include "acceptance-tests/pve-sim/guest_ops.h"
@@ -197,13 +198,16 @@ nlohmann::json vm_clone(SimCore& core, Call& call) {
   std::string storage = call.str("storage");
   std::vector<std::string> used;
   for (const auto& [k, v] : src.config.current) {
-    if (!is_qemu_disk_key(k) || is_cdrom(v)) continue;
+    if (!is_qemu_disk_key(k)) continue;
     std::string vol = disk_volume(v);
+    // qemu-server's check_storage_access_clone: the SOURCE volumes (cdroms included) must be
+    // on shared storage for a clone to another node; `storage` only picks the target.
+    const StorageDef* source_storage = vol.empty() ? nullptr : core.config.storage(vol.substr(0, vol.find(':')));
+    if (target != node && source_storage && !source_storage->shared)
+      throw server_error("can't clone VM to node '" + target + "' (VM uses local storage)");
+    if (is_cdrom(v)) continue;
     std::string sid = storage.empty() ? vol.substr(0, vol.find(':')) : storage;
     used.push_back(sid);
-    const StorageDef* s = core.config.storage(sid);
-    if (target != node && s && !s->shared)
-      throw server_error("can't clone VM to node '" + target + "' (VM uses local storage)");
   }
   auto pool_of = [&](int id) { return core.pool_of(id); };
   bool may = core.auth.allowed(call.caller, "/vms/" + std::to_string(newid), {"VM.Allocate"}, false, pool_of) ||
@@ -260,6 +264,20 @@ nlohmann::json vm_clone(SimCore& core, Call& call) {
         PropString p = parse_prop_string(v, "model");
         size_t eq = p.positional.find('=');
         std::string model = eq == std::string::npos ? p.positional : p.positional.substr(0, eq);
+        if (model.empty()) {
+          // "virtio=MAC,..." parses as an option named after the model (PVE's alias for
+          // model + macaddr); so does "model=..,macaddr=..".
+          static const std::regex mac_re("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$");
+          for (auto it = p.options.begin(); it != p.options.end();) {
+            if (it->first == "model" || (it->first != "macaddr" && std::regex_match(it->second, mac_re))) {
+              model = it->first == "model" ? it->second : it->first;
+              it = p.options.erase(it);
+            } else {
+              ++it;
+            }
+          }
+          p.options.erase("macaddr");
+        }
         p.positional = model + "=" + make_mac(core.config.seed, newid, std::stoi(k.substr(3)));
         value = print_prop_string(p);
       } else if (k == "smbios1") {

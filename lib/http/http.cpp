@@ -1,6 +1,6 @@
 #include "lib/http/http.h"
 
-#include <curl/curl.h>
+#include "lib/http/curl_lazy.h"
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -21,9 +21,13 @@ void global_init() {
 }
 
 struct PinState {
-  std::string expected;  // normalised hex
-  bool matched = false;
+  std::string expected;  // normalised hex; immutable once the client is built
 };
+
+// Set by the verify callback on the thread that runs the handshake: a fresh handshake
+// whose leaf did not match. Connections reused from the pool did not handshake again.
+thread_local bool tl_pin_checked = false;
+thread_local bool tl_pin_matched = false;
 
 int pin_index() {
   static int idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
@@ -34,10 +38,12 @@ int pin_index() {
 int verify_pin(int /*preverify*/, X509_STORE_CTX* store) {
   if (X509_STORE_CTX_get_error_depth(store) != 0) return 1;  // decide on the leaf
   SSL* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  auto* pin = static_cast<PinState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), pin_index()));
+  auto* pin = static_cast<const PinState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), pin_index()));
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
+  tl_pin_checked = true;
+  tl_pin_matched = false;
   if (!pin || !cert || X509_digest(cert, EVP_sha256(), md, &len) != 1) return 0;
   static const char* hex = "0123456789abcdef";
   std::string got;
@@ -45,9 +51,9 @@ int verify_pin(int /*preverify*/, X509_STORE_CTX* store) {
     got.push_back(hex[md[i] >> 4]);
     got.push_back(hex[md[i] & 15]);
   }
-  pin->matched = got == pin->expected;
-  if (!pin->matched) X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
-  return pin->matched ? 1 : 0;
+  tl_pin_matched = got == pin->expected;
+  if (!tl_pin_matched) X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+  return tl_pin_matched ? 1 : 0;
 }
 
 CURLcode ssl_ctx_pin(CURL*, void* ssl_ctx, void* userptr) {
@@ -89,9 +95,14 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+struct CancelCheck {
+  const std::atomic<bool>* client = nullptr;
+  const std::function<bool()>* request = nullptr;
+  bool operator()() const { return (client && client->load()) || (request && *request && (*request)()); }
+};
+
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* cancel = static_cast<std::atomic<bool>*>(user);
-  return cancel && cancel->load() ? 1 : 0;
+  return (*static_cast<const CancelCheck*>(user))() ? 1 : 0;
 }
 
 bool default_idempotent(const std::string& m) {
@@ -101,6 +112,80 @@ bool default_idempotent(const std::string& m) {
 bool retryable_status(long s) { return s == 429 || s == 502 || s == 503 || s == 504; }
 
 }  // namespace
+
+// Keep-alive: libcurl keeps live connections (and TLS sessions) inside an easy handle, and
+// a handle must only be used by one thread at a time (libcurl does not support sharing a
+// connection cache between concurrent threads). So every thread keeps a few idle handles,
+// one per client it talks through, and reuses them. Handles are keyed by a per-client id
+// that is never reused, so a handle (and its verified connections) never serves a client
+// with other TLS settings; handles of clients that are gone just age out of the cache.
+struct Client::Pool {
+  std::uint64_t id = 0;
+  PinState pin;
+  std::atomic<long> connections{0};
+};
+
+namespace {
+
+std::atomic<std::uint64_t> g_next_pool_id{1};
+
+class HandleCache {
+ public:
+  ~HandleCache() {
+    for (auto& [id, h] : idle_) curl_easy_cleanup(h);
+  }
+  // An idle handle for this client, or a new one; the caller owns it until give_back().
+  CURL* take(std::uint64_t id) {
+    for (auto it = idle_.begin(); it != idle_.end(); ++it)
+      if (it->first == id) {
+        CURL* h = it->second;
+        idle_.erase(it);
+        return h;  // reset when given back: live connections and TLS sessions stay
+      }
+    return curl_easy_init();
+  }
+  void give_back(std::uint64_t id, CURL* h) {
+    curl_easy_reset(h);  // drop pointers to this attempt's buffers, headers and callbacks
+    idle_.insert(idle_.begin(), {id, h});
+    while (idle_.size() > kMaxIdle) {
+      curl_easy_cleanup(idle_.back().second);
+      idle_.pop_back();
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxIdle = 4;
+  std::vector<std::pair<std::uint64_t, CURL*>> idle_;  // most recently used first
+};
+
+thread_local HandleCache tl_handles;
+
+// Holds a handle for one attempt and returns it to this thread's cache afterwards.
+class HandleLease {
+ public:
+  HandleLease(std::uint64_t id, bool keep) : id_(id), keep_(keep), h_(keep ? tl_handles.take(id) : curl_easy_init()) {}
+  ~HandleLease() {
+    if (!h_) return;
+    if (keep_) tl_handles.give_back(id_, h_);
+    else curl_easy_cleanup(h_);
+  }
+  HandleLease(const HandleLease&) = delete;
+  HandleLease& operator=(const HandleLease&) = delete;
+  CURL* get() const { return h_; }
+
+ private:
+  std::uint64_t id_;
+  bool keep_;
+  CURL* h_;
+};
+
+}  // namespace
+
+long Client::connections_opened() const { return pool_->connections.load(); }
+
+bool Client::is_cancelled(const Request& request) const {
+  return CancelCheck{options_.cancel, &request.cancelled}();
+}
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& s : secrets) {
@@ -148,6 +233,9 @@ Client::Client(ClientOptions options) : options_(std::move(options)) {
   if (!options_.tls.pinned_sha256.empty() && normalise_fingerprint(options_.tls.pinned_sha256).empty())
     throw Error(Error::Kind::invalid, "TLS fingerprint must be 32 bytes of SHA-256 hex (AA:BB:...)");
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  pool_ = std::make_shared<Pool>();
+  pool_->id = g_next_pool_id++;
+  pool_->pin.expected = normalise_fingerprint(options_.tls.pinned_sha256);
 }
 
 Response Client::send(const Request& request) const {
@@ -176,22 +264,25 @@ Response Client::send(const Request& request) const {
     auto wait = std::chrono::milliseconds(std::uniform_int_distribution<long long>(cap / 2, std::max<long long>(cap, 1))(rng));
     auto until = std::chrono::steady_clock::now() + wait;
     while (std::chrono::steady_clock::now() < until) {
-      if (options_.cancel && options_.cancel->load()) throw Error(Error::Kind::cancelled, "request cancelled");
+      if (is_cancelled(request)) throw Error(Error::Kind::cancelled, "request cancelled");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
 }
 
 Response Client::attempt(const Request& request) const {
-  if (options_.cancel && options_.cancel->load()) throw Error(Error::Kind::cancelled, "request cancelled");
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) throw Error(Error::Kind::transport, "curl_easy_init failed");
-  CURL* h = curl.get();
+  if (is_cancelled(request)) throw Error(Error::Kind::cancelled, "request cancelled");
+  HandleLease lease(pool_->id, options_.keep_alive);
+  CURL* h = lease.get();
+  if (!h) throw Error(Error::Kind::transport, "curl_easy_init failed");
   std::string url = options_.base_url + request.path;
   Response response;
   Capture capture{&response};
   char errbuf[CURL_ERROR_SIZE] = {0};
-  PinState pin{normalise_fingerprint(options_.tls.pinned_sha256)};
+  const PinState& pin = pool_->pin;
+  CancelCheck cancel_check{options_.cancel, &request.cancelled};
+  tl_pin_checked = false;
+  tl_pin_matched = false;
 
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -205,7 +296,7 @@ Response Client::attempt(const Request& request) const {
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &capture);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, options_.cancel);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &cancel_check);
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // never resend credentials elsewhere
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 
@@ -217,7 +308,7 @@ Response Client::attempt(const Request& request) const {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_pin);
-    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &pin);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, const_cast<PinState*>(&pin));
   } else {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -260,13 +351,15 @@ Response Client::attempt(const Request& request) const {
   }
 
   CURLcode rc = curl_easy_perform(h);
+  long opened = 0;
+  if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) pool_->connections += opened;
   std::string where = request.method + " " + redact(url, options_.secrets);
   if (rc != CURLE_OK) {
     std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     detail = redact(detail, options_.secrets);
     if (rc == CURLE_ABORTED_BY_CALLBACK) throw Error(Error::Kind::cancelled, where + ": cancelled");
     if (rc == CURLE_OPERATION_TIMEDOUT) throw Error(Error::Kind::timeout, where + ": timed out: " + detail);
-    if (!pin.expected.empty() && !pin.matched && rc != CURLE_COULDNT_CONNECT)
+    if (!pin.expected.empty() && tl_pin_checked && !tl_pin_matched && rc != CURLE_COULDNT_CONNECT)
       throw Error(Error::Kind::tls, where + ": server certificate does not match the pinned SHA-256 fingerprint");
     if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CACERT_BADFILE ||
         rc == CURLE_SSL_CERTPROBLEM)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything sarga needs on Debian 12 and exports the tool paths:
-# apt packages, a Go >= 1.26 toolchain (only to build the pinned tofu), the pinned tofu,
-# and a Python venv for the acceptance tests. Idempotent; tool builds are cached in
-# $SARGA_CACHE (default ~/.cache/sarga), outside the checkout. Source it, don't run it.
+# apt packages, a Go >= 1.26 toolchain (to build the pinned tofu), the pinned tofu, the
+# pinned OpenBao server for the PKI tests, and a Python venv for the acceptance tests.
+# Idempotent; tool builds are cached in $SARGA_CACHE (default ~/.cache/sarga), outside the
+# checkout. Source it, don't run it.
 
 SARGA_CACHE="${SARGA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sarga}"
 export SARGA_CACHE
@@ -12,7 +13,7 @@ _sarga_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SARGA_APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates unzip
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libcurl4-openssl-dev libssl-dev libarchive-dev nlohmann-json3-dev libmsgpack-cxx-dev
+  libcurl4-openssl-dev libssl-dev libarchive-dev libacl1-dev liblz4-dev nlohmann-json3-dev libmsgpack-cxx-dev
   libyaml-cpp-dev libcpp-httplib-dev libcli11-dev libgtest-dev libgmock-dev
   libre2-dev libicu-dev libzstd-dev clang libclang-rt-14-dev
   mmdebstrap debootstrap zstd xz-utils xorriso genisoimage openssl
@@ -78,4 +79,7 @@ sarga_deps() {
   sarga_ensure_go
   SARGA_TOFU="$("$_sarga_root/scripts/lib/get-tofu.sh")"
   export SARGA_TOFU
+  # The real OpenBao server for the PKI tests (pinned; see get-bao.sh).
+  SARGA_BAO="$("$_sarga_root/scripts/lib/get-bao.sh")"
+  export SARGA_BAO
 }

@@ -155,6 +155,16 @@ TEST(FaultsTest, SameSeedSameDecisions) {
   EXPECT_LT(hits, 48);
 }
 
+TEST(FaultsTest, TaskRulesStopAfterMaxHits) {
+  Faults f;
+  f.configure({{"tasks", {{{"type", "^qmstart$"}, {"error", "can't lock file 'x' - got timeout"}, {"max_hits", 2}}}}});
+  EXPECT_TRUE(f.on_task("qmstart"));
+  EXPECT_FALSE(f.on_task("qmstop"));  // other types do not count
+  EXPECT_TRUE(f.on_task("qmstart"));
+  EXPECT_FALSE(f.on_task("qmstart"));
+  EXPECT_FALSE(f.on_task("qmstart"));
+}
+
 TEST(FaultsTest, RejectsBadPlansWithFieldNames) {
   Faults f;
   try {

@@ -21,6 +21,7 @@ ClientOptions options(const TlsServer& s) {
   o.token = kToken;
   o.tls.pinned_sha256 = s.cert().fingerprint;
   o.timeout = std::chrono::milliseconds(5000);
+  o.keep_alive = false;  // the test servers wait for idle keep-alive connections when stopping
   return o;
 }
 

@@ -92,6 +92,15 @@ TEST(CtyValue, NumbersAndStrings) {
   EXPECT_EQ(Value::string("plain"), Value::string("plain"));
 }
 
+TEST(CtyValue, NfcKeepsComposedAndInvalidTextAsItIs) {
+  // Hangul jamo compose into one syllable; already composed text and text outside the BMP
+  // pass through; bytes that are not UTF-8 are kept, not replaced.
+  EXPECT_EQ(Value::string("\xe1\x84\x80\xe1\x85\xa1").as_string(), "\xea\xb0\x80");
+  EXPECT_EQ(Value::string("caf\xc3\xa9 \xf0\x9f\x90\xa7").as_string(), "caf\xc3\xa9 \xf0\x9f\x90\xa7");
+  EXPECT_EQ(Value::string("bad \xff\xfe").as_string(), "bad \xff\xfe");
+  EXPECT_EQ(Value::string("A\xcc\x8a\xcc\x81").as_string(), "\xc7\xba");
+}
+
 TEST(CtyValue, PathLookup) {
   Value v = Value::object({{"part", Value::list({Value::object({{"content", Value::string("hi")}})})},
                            {"tags", Value::map({{"env", Value::string("prod")}})}});

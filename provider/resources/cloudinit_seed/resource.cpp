@@ -1,11 +1,15 @@
 #include "provider/resources/cloudinit_seed/resource.h"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "lib/artifact/hash.h"
+#include "lib/pve/cluster.h"
+#include "provider/resources/cloudinit_seed/pve_store.h"
 #include "provider/resources/cloudinit_seed/seed.h"
 #include "provider/resources/cloudinit_seed/seed_file.h"
+#include "provider/resources/proxmox/client.h"
 
 namespace sarga::resources::cloudinit_seed {
 namespace {
@@ -18,6 +22,7 @@ using framework::Model;
 struct Conversion {
   SeedInput input;
   std::optional<std::string> output_path;
+  std::optional<std::string> node, storage;  // Proxmox mode when both are set
   bool complete = true;
   std::vector<bool> part_known;
 };
@@ -36,6 +41,8 @@ Conversion from_model(const Model& m) {
   text("network_config", c.input.network_config);
   text("vendor_data", c.input.vendor_data);
   text("output_path", c.output_path);
+  text("node", c.node);
+  text("storage", c.storage);
   if (!m.is_known("meta_data"))
     c.complete = false;
   else if (auto meta = m.get_string_map("meta_data"))
@@ -92,9 +99,21 @@ cty::Value non_empty_string(const std::string& s) {
   return s.empty() ? cty::Value::null(cty::Type::string()) : cty::Value::string(s);
 }
 
+// Where the seed lives: id and volume_id. Local mode: the path; Proxmox mode: node/volume id
+// (the file name derives from the image hash, so the plan already knows it).
+void set_location(Model& m, const Conversion& c, const RenderedSeed& r) {
+  if (c.node && c.storage) {
+    std::string volid = seed_volume_id(*c.storage, seed_file_name(c.input.hostname, r.sha256));
+    m.set_string("volume_id", volid);
+    m.set_string("id", *c.node + "/" + volid);
+  } else {
+    m.set_null("volume_id");
+    m.set_string("id", c.output_path.value_or(""));
+  }
+}
+
 // Computed attributes from a rendered seed.
-void set_rendered(Model& m, const RenderedSeed& r, const std::string& output_path) {
-  m.set_string("id", output_path);
+void set_rendered(Model& m, const RenderedSeed& r) {
   m.set_string("instance_id", r.instance_id);
   m.set_string("sha256", r.sha256);
   m.set_int("size", static_cast<int64_t>(r.iso.size()));
@@ -130,15 +149,37 @@ class CloudinitSeed final : public framework::Resource {
     s.description =
         "A cloud-init NoCloud seed: an ISO9660 image labelled `cidata` (Rock Ridge and Joliet) "
         "holding `user-data`, `meta-data` and optionally `network-config` and `vendor-data`, "
-        "written to `output_path`. Identical inputs give a byte-identical image. Changing the "
-        "content rewrites the file in place; a deleted or edited file is re-created by the next "
-        "apply. Import with the path: `tofu import sarga_cloudinit_seed.x ./seed.iso`.";
+        "written to `output_path`, or uploaded to a Proxmox VE storage (`node` + `storage`, Proxmox mode). "
+        "Identical inputs give a byte-identical image. Changing the content rewrites the file in place; "
+        "a deleted or edited file is re-created by the next apply. Import with the path: "
+        "`tofu import sarga_cloudinit_seed.x ./seed.iso`.\n\n"
+        "**Proxmox mode** needs no SSH and no snippets storage: the image is uploaded through the API "
+        "(content `iso`, checked by PVE against its SHA-256) as `sarga-seed-<hostname>-<16 hex of the "
+        "hash>.iso`. A content change uploads a new volume and then removes the old one (while a VM "
+        "still attaches the old one PVE refuses: that is a warning, and the seed's next apply or its "
+        "destroy removes it), so `volume_id` changes and a `sarga_vm` attaching it "
+        "through `cloud_init.seed_volume` swaps its cdrom in place instead of being replaced. A volume "
+        "deleted outside OpenTofu is uploaded again. Import with `node/volume id` (or just the volume "
+        "id; the node is then looked up): "
+        "`tofu import sarga_cloudinit_seed.x pve1/local:iso/sarga-seed-web-01-0123456789abcdef.iso` "
+        "(the image cannot be downloaded through the API, so the first apply after an import records "
+        "the configuration's values; it uploads nothing when the content-derived name matches).";
     s.block.attributes = {
         Attribute::string("id").computed().use_state_for_unknown().describe(
-            "The seed's `output_path`."),
-        Attribute::string("output_path").required().requires_replace().describe(
+            "The seed's `output_path`, or `node/volume_id` in Proxmox mode."),
+        Attribute::string("output_path").optional().requires_replace().describe(
             "Where the ISO is written (missing directories are created). Changing it "
+            "replaces the resource. Required unless `node` and `storage` are set; in Proxmox mode "
+            "it is an extra local copy, written at apply but not checked for drift."),
+        Attribute::string("node").optional().requires_replace().describe(
+            "Proxmox mode: the node whose `storage` receives the ISO (with `storage`). Changing it "
             "replaces the resource."),
+        Attribute::string("storage").optional().requires_replace().describe(
+            "Proxmox mode: a storage with content type `iso` on `node` (with `node`). Changing it "
+            "replaces the resource."),
+        Attribute::string("volume_id").computed().describe(
+            "Proxmox mode: the uploaded ISO's volume id (`local:iso/sarga-seed-web-01-<hash>.iso`), known "
+            "at plan time; use it as `sarga_vm.cloud_init.seed_volume`. Null in local mode."),
         Attribute::string("hostname").optional().describe(
             "Guest host name, written as `local-hostname` in meta-data."),
         Attribute::string("instance_id").optional().computed().describe(
@@ -205,6 +246,16 @@ class CloudinitSeed final : public framework::Resource {
     if (c.output_path && c.output_path->empty())
       problems.push_back({cty::Path().attribute("output_path"), "Empty output_path",
                           "set the path of the ISO file to write, e.g. \"${path.module}/seed.iso\""});
+    bool node_known = req.config.is_known("node"), storage_known = req.config.is_known("storage");
+    if (node_known && storage_known && req.config.is_known("output_path")) {
+      bool node = !req.config.is_null("node"), storage = !req.config.is_null("storage");
+      if (node != storage)
+        problems.push_back({cty::Path().attribute(node ? "storage" : "node"), "Incomplete Proxmox mode",
+                            "set node and storage together to upload the seed to Proxmox VE"});
+      else if (!node && req.config.is_null("output_path"))
+        problems.push_back({cty::Path().attribute("output_path"), "Missing output_path",
+                            "set output_path (write the ISO locally) or node and storage (upload it to Proxmox VE)"});
+    }
     report(problems, diagnostics);
   }
 
@@ -219,27 +270,33 @@ class CloudinitSeed final : public framework::Resource {
         resp.plan.set(name, cty::Value::unknown(resp.plan.get(name).type()));
       if (req.config.is_null("instance_id"))
         resp.plan.set("instance_id", cty::Value::unknown(cty::Type::string()));
-      resp.plan.set("id", c.output_path ? cty::Value::string(*c.output_path)
-                                        : cty::Value::unknown(cty::Type::string()));
+      bool pve_mode = !req.config.is_null("node") || !req.config.is_null("storage");
+      resp.plan.set("id", c.output_path && !pve_mode ? cty::Value::string(*c.output_path)
+                                                     : cty::Value::unknown(cty::Type::string()));
+      resp.plan.set("volume_id", pve_mode ? cty::Value::unknown(cty::Type::string())
+                                          : cty::Value::null(cty::Type::string()));
       return;
     }
     if (Problems p = validate_seed(c.input); !p.empty()) return report(p, resp.diagnostics);
     try {
-      set_rendered(resp.plan, render_seed(c.input), c.output_path.value_or(""));
+      RenderedSeed r = render_seed(c.input);
+      set_rendered(resp.plan, r);
+      set_location(resp.plan, c, r);
     } catch (const std::exception& e) {
       resp.diagnostics.error("Cannot render the cloud-init seed", e.what());
     }
   }
 
   void create(const framework::CreateRequest& req, framework::CreateResponse& resp) override {
-    write(req.config, resp.state, resp.diagnostics, &resp.created);
+    write(req.config, Model(), req.context, resp.state, resp.diagnostics, &resp.created, resp.private_data);
   }
 
   void update(const framework::UpdateRequest& req, framework::UpdateResponse& resp) override {
-    write(req.config, resp.state, resp.diagnostics, nullptr);
+    write(req.config, req.prior, req.context, resp.state, resp.diagnostics, nullptr, resp.private_data);
   }
 
   void read(const framework::ReadRequest& req, framework::ReadResponse& resp) override {
+    if (in_proxmox(req.state)) return read_proxmox(req, resp);
     std::string path = path_of(req.state);
     std::optional<std::string> bytes = read_file(path);
     if (!bytes) return resp.mark_gone();  // deleted outside OpenTofu: plan re-creates it
@@ -258,7 +315,8 @@ class CloudinitSeed final : public framework::Resource {
       SeedInput in = parse_seed_iso(*bytes);
       RenderedSeed r = render_seed(in);
       set_input(resp.state, in);
-      set_rendered(resp.state, r, path);
+      set_rendered(resp.state, r);
+      resp.state.set_string("id", path);
       resp.state.set_string("output_path", path);
       resp.state.set_string("sha256", actual);
       resp.state.set_int("size", static_cast<int64_t>(bytes->size()));
@@ -269,6 +327,27 @@ class CloudinitSeed final : public framework::Resource {
   }
 
   void destroy(const framework::DeleteRequest& req, framework::DeleteResponse& resp) override {
+    if (in_proxmox(req.state)) {
+      auto client = proxmox::client(req.context, resp.diagnostics, kType);
+      if (!client) return;
+      std::string node = *req.state.get_string("node"), storage = *req.state.get_string("storage");
+      std::string volid = req.state.get_string("volume_id").value_or("");
+      try {
+        delete_iso(*client, node, storage, volid, kUploadTimeout);
+      } catch (const pve::Error& e) {
+        if (e.kind() != pve::ErrorKind::not_found)
+          return proxmox::add_error(resp.diagnostics, "removing " + volid + " from " + node, e);
+      }
+      for (const auto& old : stale_volumes(req.private_data)) {
+        try {
+          delete_iso(*client, node, storage, old, kUploadTimeout);
+        } catch (const pve::Error& e) {
+          if (e.kind() != pve::ErrorKind::not_found)
+            resp.diagnostics.warning("Previous seed image kept", "removing " + old + " failed: " + e.what());
+        }
+      }
+      if (req.state.is_null("output_path")) return;
+    }
     try {
       remove_file_if_present(path_of(req.state));
     } catch (const std::exception& e) {
@@ -282,38 +361,180 @@ class CloudinitSeed final : public framework::Resource {
     if (req.id.empty()) {
       resp.diagnostics.error("Missing import id",
                              "import sarga_cloudinit_seed by the path of its ISO file, as "
-                             "written in output_path");
+                             "written in output_path, or by node/volume id in Proxmox mode");
       return;
     }
+    if (req.id.find(":iso/") != std::string::npos) return import_proxmox(req, resp);
     resp.state.set_string("id", req.id);
     resp.state.set_string("output_path", req.id);
   }
 
  private:
+  static constexpr const char* kType = "sarga_cloudinit_seed";
+  static constexpr std::chrono::milliseconds kUploadTimeout{600'000};
+
+  static bool in_proxmox(const Model& state) { return !state.is_null("node") && !state.is_null("storage"); }
+
   static std::string path_of(const Model& state) {
     if (auto p = state.get_string("output_path")) return *p;
     return state.get_string("id").value_or("");
   }
 
-  // create and update: render, replace the file atomically, store the computed values.
-  static void write(const Model& config, Model& state, framework::Diagnostics& diagnostics,
-                    bool* created) {
+  // The volume is looked up in the storage's iso list (one request); a volume deleted
+  // outside OpenTofu makes the next plan upload it again.
+  static void read_proxmox(const framework::ReadRequest& req, framework::ReadResponse& resp) {
+    auto client = proxmox::client(req.context, resp.diagnostics, kType);
+    if (!client) return;
+    std::string node = *req.state.get_string("node"), storage = *req.state.get_string("storage");
+    std::string volid = req.state.get_string("volume_id").value_or("");
+    try {
+      auto found = find_iso(*client, node, storage, volid);
+      if (!found) return resp.mark_gone();
+      auto size = req.state.get_int("size");
+      if (!size || static_cast<uint64_t>(*size) != found->size)
+        resp.state.set_int("size", static_cast<int64_t>(found->size));
+    } catch (const pve::Error& e) {
+      if (e.kind() == pve::ErrorKind::not_found) return resp.mark_gone();
+      proxmox::add_error(resp.diagnostics, "reading " + volid + " on " + node, e);
+    }
+  }
+
+  // "node/storage:iso/name.iso", or just the volume id (the node is then found by asking each
+  // online node, for local storages).
+  static void import_proxmox(const framework::ImportRequest& req, framework::ImportResponse& resp) {
+    std::string node, volid = req.id;
+    size_t slash = req.id.find('/');
+    if (slash != std::string::npos && slash < req.id.find(':')) {
+      node = req.id.substr(0, slash);
+      volid = req.id.substr(slash + 1);
+    }
+    auto parts = split_iso_volume_id(volid);
+    if (!parts) {
+      resp.diagnostics.error("Invalid import id", "expected node/storage:iso/name.iso (or path of a local ISO), got '" +
+                                                      req.id + "'");
+      return;
+    }
+    auto client = proxmox::client(req.context, resp.diagnostics, kType);
+    if (!client) return;
+    try {
+      if (node.empty()) {
+        for (const auto& n : pve::list_nodes(*client)) {
+          if (n.status != "online") continue;
+          if (find_iso(*client, n.name, parts->first, volid)) {
+            node = n.name;
+            break;
+          }
+        }
+        if (node.empty()) {
+          resp.diagnostics.error("Cannot import non-existent volume", volid + " is on no online node");
+          return;
+        }
+      }
+    } catch (const pve::Error& e) {
+      return proxmox::add_error(resp.diagnostics, "looking for " + volid, e);
+    }
+    resp.state.set_string("id", node + "/" + volid);
+    resp.state.set_string("node", node);
+    resp.state.set_string("storage", parts->first);
+    resp.state.set_string("volume_id", volid);
+  }
+
+  // create and update: render; write the local file and/or upload the image; store the
+  // computed values. In Proxmox mode an update uploads the new image first and removes the
+  // previous one afterwards, so a VM never points at a missing volume longer than needed.
+  static void write(const Model& config, const Model& prior, const framework::Context& ctx, Model& state,
+                    framework::Diagnostics& diagnostics, bool* created, std::string& private_data) {
     Conversion c = from_model(config);
-    if (!c.complete || !c.output_path) {
+    bool pve_mode = c.node && c.storage;
+    if (!c.complete || (!c.output_path && !pve_mode)) {
       diagnostics.error("Configuration is not fully known at apply time",
                         "sarga_cloudinit_seed needs every argument known to render the image");
       return;
     }
     if (Problems p = validate_seed(c.input); !p.empty()) return report(p, diagnostics);
+    RenderedSeed r;
     try {
-      RenderedSeed r = render_seed(c.input);
-      write_file_atomically(*c.output_path, r.iso);
-      if (created) *created = true;
-      set_rendered(state, r, *c.output_path);
+      r = render_seed(c.input);
     } catch (const std::exception& e) {
-      diagnostics.error(cty::Path().attribute("output_path"), "Cannot write the seed image",
-                        e.what());
+      return diagnostics.error("Cannot render the cloud-init seed", e.what());
     }
+    if (pve_mode && !upload(c, r, prior, ctx, state, diagnostics, created, private_data)) return;
+    if (c.output_path) {
+      try {
+        write_file_atomically(*c.output_path, r.iso);
+        if (created) *created = true;
+      } catch (const std::exception& e) {
+        diagnostics.error(cty::Path().attribute("output_path"), "Cannot write the seed image", e.what());
+        return;
+      }
+    }
+    set_rendered(state, r);
+    set_location(state, c, r);
+  }
+
+  static bool upload(const Conversion& c, const RenderedSeed& r, const Model& prior, const framework::Context& ctx,
+                     Model& state, framework::Diagnostics& diagnostics, bool* created, std::string& private_data) {
+    auto client = proxmox::client(ctx, diagnostics, kType);
+    if (!client) return false;
+    const std::string& node = *c.node;
+    const std::string& storage = *c.storage;
+    std::string file = seed_file_name(c.input.hostname, r.sha256);
+    std::string volid = seed_volume_id(storage, file);
+    try {
+      // The name carries the hash: an existing volume of that name and size holds this image.
+      auto existing = find_iso(*client, node, storage, volid);
+      if (!existing || existing->size != r.iso.size()) {
+        if (existing) delete_iso(*client, node, storage, volid, kUploadTimeout);
+        pve::TaskResult t = upload_iso(*client, node, storage, file, r.iso, r.sha256, kUploadTimeout);
+        proxmox::add_task_warnings(diagnostics, "uploading " + volid, t);
+      }
+    } catch (const pve::Error& e) {
+      proxmox::add_error(diagnostics, "uploading the seed to " + storage + " on " + node, e,
+                         {{"storage", cty::Path().attribute("storage")}, {"node", cty::Path().attribute("node")}});
+      return false;
+    } catch (const std::exception& e) {
+      diagnostics.error("Cannot upload the seed image", e.what());
+      return false;
+    }
+    if (created) *created = true;
+    state.set_string("volume_id", volid);
+    state.set_string("id", node + "/" + volid);
+    // Previous images: removed now, or (while a VM still attaches one, as happens until the
+    // VM swaps its cdrom later in the same apply) remembered and removed by a later apply.
+    std::vector<std::string> stale = stale_volumes(private_data);
+    std::string old = prior.is_null() ? "" : prior.get_string("volume_id").value_or("");
+    if (!old.empty() && old != volid) stale.push_back(old);
+    std::vector<std::string> kept;
+    for (const auto& v : stale) {
+      if (v == volid) continue;
+      try {
+        delete_iso(*client, node, storage, v, kUploadTimeout);
+      } catch (const pve::Error& e) {
+        if (e.kind() == pve::ErrorKind::not_found) continue;
+        kept.push_back(v);
+        diagnostics.warning("Previous seed image kept for now",
+                            "the new image is " + volid + "; removing the previous one (" + v + ") failed: " +
+                                e.what() + ". It is removed by the next apply of this seed (or its destroy) "
+                                "once no VM attaches it.");
+      }
+    }
+    private_data = stale_private(kept);
+    return true;
+  }
+
+  static std::vector<std::string> stale_volumes(const std::string& private_data) {
+    std::vector<std::string> out;
+    if (private_data.empty()) return out;
+    auto j = nlohmann::json::parse(private_data, nullptr, false);
+    if (j.is_object() && j.contains("stale_volumes") && j["stale_volumes"].is_array())
+      for (const auto& v : j["stale_volumes"])
+        if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+  }
+
+  static std::string stale_private(const std::vector<std::string>& volumes) {
+    if (volumes.empty()) return {};
+    return nlohmann::json{{"stale_volumes", volumes}}.dump();
   }
 };
 

@@ -1,9 +1,10 @@
 # Publishes an LXC template that was already built (for example by
 # examples/images/debian12-lxc-hardened.pkr.hcl) to a Proxmox VE storage, after auditing it
-# again. scripts/demo.sh runs it against the local pve-sim.
+# again; examples/homelab/main.tf then finds it with data "sarga_template". scripts/demo.sh runs
+# both against the local pve-sim.
 #
 #   sarga-build build -var archive=... -var pve_endpoint=... -var pve_token=... \
-#     -var pve_fingerprint=... examples/demo/publish-template.pkr.hcl
+#     -var pve_fingerprint=... examples/homelab/publish-template.pkr.hcl
 
 variable "archive" {
   type        = string
