@@ -434,4 +434,36 @@ void convert_to_template(SimCore& core, Guest& g) {
   core.dirty = true;
 }
 
+std::string resize_volume_task(SimCore& core, const Call& call, Guest& g, std::string& value,
+                               const std::string& volume_key, const ResizeMessages& messages,
+                               std::shared_ptr<HeldLock> lock) {
+  PropString p = parse_prop_string(value, volume_key);
+  Volume* v = core.find_volume(g.node, p.positional);
+  if (!v) {
+    std::string text = messages.missing_volume;
+    if (auto at = text.find("{}"); at != std::string::npos) text.replace(at, 2, p.positional);
+    throw server_error(text);
+  }
+  std::string size = call.str("size");
+  bool relative = !size.empty() && size[0] == '+';
+  auto amount = parse_size(relative ? size.substr(1) : size, 'B');
+  if (!amount) throw param_error("size", "unable to parse size '" + size + "'");
+  uint64_t new_size = relative ? v->size + *amount : *amount;
+  if (new_size < v->size) throw server_error(messages.shrink);
+  std::string before = format_size(v->size);
+  v->size = new_size;
+  p.options["size"] = format_size(new_size);
+  value = print_prop_string(p);
+  core.dirty = true;
+  TaskSpec spec;
+  spec.node = g.node;
+  spec.type = "resize";
+  spec.id = std::to_string(g.vmid);
+  spec.user = call.caller.owner();
+  spec.duration = core.timing.duration_of("resize");
+  spec.locks.push_back(std::move(lock));
+  spec.log = {"Size of logical volume " + p.positional + " changed from " + before + " to " + format_size(new_size) + "."};
+  return core.start_task(std::move(spec));
+}
+
 }  // namespace sarga::pvesim

@@ -58,4 +58,17 @@ std::string materialize_disk(SimCore& core, Guest& g, const std::string& key, co
 // Applies a config update (PUT/POST config) to `g` with pending semantics; mutex held.
 void apply_config_update(SimCore& core, Guest& g, const Call& call);
 
+// PVE words the resize errors differently for VMs and containers; "{}" in missing_volume
+// stands for the volume id.
+struct ResizeMessages {
+  std::string missing_volume;
+  std::string shrink;
+};
+// Grows the volume behind the disk entry `value` (a property string whose first item is
+// `volume_key`) to the call's `size` ("+2G" or absolute), rewrites the entry and starts the
+// resize task holding `lock`. Shrinking is refused.
+std::string resize_volume_task(SimCore& core, const Call& call, Guest& g, std::string& value,
+                               const std::string& volume_key, const ResizeMessages& messages,
+                               std::shared_ptr<HeldLock> lock);
+
 }  // namespace sarga::pvesim

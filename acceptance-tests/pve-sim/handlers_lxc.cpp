@@ -213,29 +213,8 @@ nlohmann::json ct_resize(SimCore& core, Call& call) {
   std::string disk = call.str("disk");
   auto it = g.config.current.find(disk);
   if (it == g.config.current.end()) throw server_error("unable to parse config - " + disk + " does not exist");
-  PropString p = parse_prop_string(it->second, "volume");
-  Volume* v = core.find_volume(g.node, p.positional);
-  if (!v) throw server_error("unable to resize " + disk + ": not a storage volume");
-  std::string size = call.str("size");
-  bool relative = !size.empty() && size[0] == '+';
-  auto amount = parse_size(relative ? size.substr(1) : size, 'B');
-  if (!amount) throw param_error("size", "unable to parse size '" + size + "'");
-  uint64_t new_size = relative ? v->size + *amount : *amount;
-  if (new_size < v->size) throw server_error("unable to shrink disk size");
-  std::string before = format_size(v->size);
-  v->size = new_size;
-  p.options["size"] = format_size(new_size);
-  it->second = print_prop_string(p);
-  core.dirty = true;
-  TaskSpec spec;
-  spec.node = g.node;
-  spec.type = "resize";
-  spec.id = std::to_string(g.vmid);
-  spec.user = call.caller.owner();
-  spec.duration = core.timing.duration_of("resize");
-  spec.locks.push_back(lock);
-  spec.log = {"Size of logical volume " + p.positional + " changed from " + before + " to " + format_size(new_size) + "."};
-  return core.start_task(std::move(spec));
+  ResizeMessages messages{"unable to resize " + disk + ": not a storage volume", "unable to shrink disk size"};
+  return resize_volume_task(core, call, g, it->second, "volume", messages, lock);
 }
 
 nlohmann::json ct_interfaces(SimCore& core, Call& call) {

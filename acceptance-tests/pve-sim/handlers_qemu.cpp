@@ -52,7 +52,8 @@ nlohmann::json vm_summary(const SimCore& core, const Guest& g) {
                       {"netout", 0},
                       {"diskread", 0},
                       {"diskwrite", 0}};
-  if (g.running) j["pid"] = 10000 + g.vmid;
+  // Each start is a new QEMU process, as on PVE: the pid changes (clients detect restarts).
+  if (g.running) j["pid"] = 1000 + (g.vmid * 7919L + static_cast<long>(g.started * 1000)) % 4'000'000;
   if (g.is_template()) j["template"] = 1;
   if (!g.lock().empty()) j["lock"] = g.lock();
   if (c.count("tags")) j["tags"] = c.at("tags");
@@ -368,29 +369,8 @@ nlohmann::json vm_resize(SimCore& core, Call& call) {
   auto it = g.config.current.find(disk);
   if (it == g.config.current.end()) throw server_error("disk '" + disk + "' does not exist");
   if (is_cdrom(it->second)) throw server_error("you can't resize a cdrom");
-  PropString p = parse_prop_string(it->second, "file");
-  Volume* v = core.find_volume(g.node, p.positional);
-  if (!v) throw server_error("volume '" + p.positional + "' does not exist");
-  std::string size = call.str("size");
-  bool relative = !size.empty() && size[0] == '+';
-  auto amount = parse_size(relative ? size.substr(1) : size, 'B');
-  if (!amount) throw param_error("size", "unable to parse size '" + size + "'");
-  uint64_t new_size = relative ? v->size + *amount : *amount;
-  if (new_size < v->size) throw server_error("shrinking disks is not supported");
-  std::string before = format_size(v->size);
-  v->size = new_size;
-  p.options["size"] = format_size(new_size);
-  it->second = print_prop_string(p);
-  core.dirty = true;
-  TaskSpec spec;
-  spec.node = g.node;
-  spec.type = "resize";
-  spec.id = std::to_string(g.vmid);
-  spec.user = call.caller.owner();
-  spec.duration = core.timing.duration_of("resize");
-  spec.locks.push_back(lock);
-  spec.log = {"Size of logical volume " + p.positional + " changed from " + before + " to " + format_size(new_size) + "."};
-  return core.start_task(std::move(spec));
+  ResizeMessages messages{"volume '{}' does not exist", "shrinking disks is not supported"};
+  return resize_volume_task(core, call, g, it->second, "file", messages, lock);
 }
 
 nlohmann::json vm_status_current(SimCore& core, Call& call) {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target (clang, ASan + UBSan, all libraries instrumented) and runs
-# each on its seed corpus for SARGA_FUZZ_SECONDS (default 30). A crash fails the run and
+# each on its seed corpus for SARGA_FUZZ_SECONDS (default 20). A crash fails the run and
 # its reproducer stays in the report folder. Writes a JUnit file that counts each target.
 set -euo pipefail
 reports="$1"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${SARGA_BUILD_DIR:-$root/build}-fuzz"
-seconds="${SARGA_FUZZ_SECONDS:-30}"
+seconds="${SARGA_FUZZ_SECONDS:-20}"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSARGA_FUZZ=ON -DSARGA_TESTS=OFF >/dev/null
 mapfile -t fuzzers < "$build/fuzzers.tsv"

@@ -77,7 +77,9 @@ class Template final : public framework::DataSource {
         "`sarga_lxc.template`), such as the ones `sarga-build` publishes.\n\n"
         "**Newest** means: the highest creation time (a volume's `ctime`; for a VM template the `ctime` PVE "
         "records in the VM's `meta` at create), then the highest VMID, then the greatest volume id. No match is "
-        "an error naming the pattern.";
+        "an error naming the pattern. VM templates are searched in each online node's VM list "
+        "(`GET /nodes/{node}/qemu`), so a template made moments ago (by `sarga-build` in the same pipeline) "
+        "is found at once.";
     s.block.attributes = {
         Attribute::string("kind").required().validate(framework::validators::one_of({"vm", "lxc"})).describe(
             "`vm` for QEMU VM templates, `lxc` for container template volumes (`vztmpl`)."),

@@ -107,7 +107,8 @@ Source resolve_source(pve::Client& client, const Clone& clone) {
   }
   std::string name = clone.source_name.value_or("");
   auto found = index.find(client, kQemu, name, {});
-  if (found.empty()) found = index.find(client, kQemu, name, {}, true);
+  // Not in the (lagging) index: a template made moments ago; the nodes' own lists know it.
+  if (found.empty()) found = pve::find_live(client, kQemu, name, {}, clone.source_node.value_or(""));
   if (clone.source_node) {
     std::erase_if(found, [&](const pve::GuestEntry& e) { return e.node != *clone.source_node; });
   }
@@ -181,7 +182,8 @@ class VmResource final : public framework::Resource {
       }
       configure_new(api, want, diags);
       if (diags.has_errors()) return;
-      Vm actual = api.read_state(want, false);
+      AgentRead agent;
+      Vm actual = api.read_state(want, false, std::nullopt, &agent);
       if (want.started.value_or(true) && !want.template_.value_or(false) && want.agent &&
           want.agent->enabled.value_or(false) && want.agent->wait_for_ip) {
         auto wait = proxmox::duration_or(want.agent->wait_for_ip->timeout.value_or("5m"), milliseconds(300'000),
@@ -190,7 +192,9 @@ class VmResource final : public framework::Resource {
         Addresses a = api.wait_for_ip(want.agent->wait_for_ip->family.value_or("any"), *wait, diags);
         actual.ipv4_addresses = a.ipv4;
         actual.ipv6_addresses = a.ipv6;
+        agent.seen = a.ipv4.empty() && a.ipv6.empty() ? std::nullopt : agent.current;
       }
+      resp.private_data = encode_private(agent.seen);
       set_state(resp.state, actual);
     } catch (const pve::Error& e) {
       proxmox::add_error(diags, action, e, param_paths(want));
@@ -211,7 +215,10 @@ class VmResource final : public framework::Resource {
     try {
       auto cfg = find(api);
       if (!cfg) return resp.mark_gone();
-      Vm state = api.read_state(prior, importing, std::move(cfg));
+      // Addresses of a VM still in the boot they were read in are kept: no agent call.
+      AgentRead agent{.reuse = true, .prior = decode_private(req.private_data)};
+      Vm state = api.read_state(prior, importing, std::move(cfg), &agent);
+      resp.private_data = encode_private(agent.seen);
       if (importing) {
         if (auto entry = client->guest_index().entry(*client, api.vmid()); entry && !entry->pool.empty())
           state.pool = entry->pool;
@@ -266,7 +273,9 @@ class VmResource final : public framework::Resource {
         }
       }
       if (diags.has_errors()) return;
-      Vm actual = api.read_state(want, false);
+      AgentRead agent;
+      Vm actual = api.read_state(want, false, std::nullopt, &agent);
+      resp.private_data = encode_private(agent.seen);
       set_state(resp.state, actual);
     } catch (const pve::Error& e) {
       proxmox::add_error(diags, action, e, param_paths(want));

@@ -264,9 +264,16 @@ framework::Schema resource_schema() {
           .optional()
           .describe("Bounds for each operation (`30s`, `10m`, `1h`)."),
       Attribute::list_of("ipv4_addresses", cty::Type::string()).computed().describe(
-          "IPv4 addresses the guest agent reports (read when the agent runs; never waited for on refresh)."),
+          "IPv4 addresses the guest agent reports (no loopback). Read at create (waited for with "
+          "`agent.wait_for_ip`) and after every update. A refresh asks the agent (one bounded call, never "
+          "a wait) only when the VM restarted since the addresses were read (another QEMU process: "
+          "status `pid`/`uptime`), when no addresses are known yet (none of `agent.wait_for_ip.family` "
+          "when set), or for state written before this rule; otherwise it keeps them, so refreshing a "
+          "running VM costs two API calls. An address that changes while the VM keeps running (a new "
+          "DHCP lease) shows after its next restart or update. Empty while the VM is stopped."),
       Attribute::list_of("ipv6_addresses", cty::Type::string()).computed().describe(
-          "IPv6 addresses the guest agent reports (global ones)."),
+          "IPv6 addresses the guest agent reports (no loopback or link-local), refreshed by the same "
+          "rule as `ipv4_addresses`."),
   };
   return s;
 }

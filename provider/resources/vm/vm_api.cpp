@@ -116,10 +116,17 @@ Addresses VmApi::wait_for_ip(const std::string& family, std::chrono::millisecond
   return addresses(std::chrono::milliseconds(1'000)).value_or(Addresses{});
 }
 
-Vm VmApi::read_state(const Vm& prior, bool importing, std::optional<pve::GuestConfig> given) const {
+Vm VmApi::read_state(const Vm& prior, bool importing, std::optional<pve::GuestConfig> given, AgentRead* agent) const {
   pve::GuestConfig cfg = given ? std::move(*given) : config();
   pve::GuestStatus st = status();
   bool running = st.status == "running";
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  std::optional<BootMark> boot = boot_mark(node_, st, now.count());
+  AgentRead always;
+  AgentRead& ar = agent ? *agent : always;
+  ar.seen.reset();
+  ar.current = boot;
+  ar.asked = false;
   std::string ci_slot = importing ? std::string() : (prior.cloud_init ? prior.cloud_init->interface.value_or("ide2") : "ide2");
   Vm state = state_from_read(prior, observe(cfg, running, ci_slot), importing);
   state.node = node_;
@@ -128,11 +135,17 @@ Vm VmApi::read_state(const Vm& prior, bool importing, std::optional<pve::GuestCo
   if (!running) {
     state.ipv4_addresses = std::vector<std::string>{};
     state.ipv6_addresses = std::vector<std::string>{};
-  } else if (st.agent) {
-    // One bounded call, only when the status says an agent is configured; never a wait.
-    if (auto a = addresses(std::chrono::milliseconds(3'000))) {
+  } else if (st.agent && boot) {
+    if (ar.reuse && !agent_read_needed(prior, ar.prior, *boot)) {
+      ar.seen = ar.prior;  // same boot: the prior addresses (state_from_read kept them) stand
+    } else if (auto a = addresses(std::chrono::milliseconds(3'000))) {
+      // One bounded call, only when the status says an agent is configured; never a wait.
+      ar.asked = true;
       state.ipv4_addresses = a->ipv4;
       state.ipv6_addresses = a->ipv6;
+      ar.seen = boot;
+    } else {
+      ar.asked = true;  // no answer: seen stays empty, so the next refresh asks again
     }
   }
   if (!state.ipv4_addresses) state.ipv4_addresses = std::vector<std::string>{};

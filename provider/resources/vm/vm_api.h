@@ -11,6 +11,7 @@
 #include "lib/pve/client.h"
 #include "lib/pve/guests.h"
 #include "provider/framework/diagnostics.h"
+#include "provider/resources/vm/boot_mark.h"
 #include "provider/resources/vm/pve_mapping.h"
 #include "provider/resources/vm/vm_model.h"
 
@@ -33,6 +34,16 @@ class Deadline {
 
 struct Addresses {
   std::vector<std::string> ipv4, ipv6;
+};
+
+// How read_state treats the guest agent. Create/Update always ask (reuse false); Read keeps
+// the prior addresses while the VM runs the boot they were read in (boot_mark.h).
+struct AgentRead {
+  bool reuse = false;             // may keep prior addresses instead of asking
+  std::optional<BootMark> prior;  // the boot the prior addresses were read in
+  std::optional<BootMark> seen;   // out: the boot the state's addresses now belong to
+  std::optional<BootMark> current;  // out: the boot status/current shows (nullopt: stopped)
+  bool asked = false;             // out: whether the agent was asked
 };
 
 class VmApi {
@@ -65,8 +76,10 @@ class VmApi {
   // Polls the agent until an address of `family` shows or `timeout` passes (a warning then).
   Addresses wait_for_ip(const std::string& family, std::chrono::milliseconds timeout, framework::Diagnostics& diags) const;
 
-  // GET config (unless given) + status (+ the agent when running) -> state, relative to `prior`.
-  Vm read_state(const Vm& prior, bool importing, std::optional<pve::GuestConfig> config = std::nullopt) const;
+  // GET config (unless given) + status (+ the agent when running, see AgentRead) -> state,
+  // relative to `prior`.
+  Vm read_state(const Vm& prior, bool importing, std::optional<pve::GuestConfig> config = std::nullopt,
+                AgentRead* agent = nullptr) const;
 
  private:
   pve::WaitOptions wait_options() const;
