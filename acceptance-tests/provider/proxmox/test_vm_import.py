@@ -70,8 +70,8 @@ def test_vm_import_then_empty_plan(pve_sim, pve_workspace):
 
 def test_vm_migrated_outside_tofu_shows_node_drift(pve_sim, pve_workspace):
     """Pain point 15: after an HA or manual migration the VM is found on its new node (one
-    cluster index lookup), the plan shows the node change instead of failing, and a config
-    updated to the new node plans nothing."""
+    cluster index lookup); the plan stops with an error naming the new node instead of
+    re-creating the VM, and a config updated to the new node plans nothing."""
     pve_sim.reset()
     make_legacy(pve_sim)
     ws = pve_workspace
@@ -88,8 +88,10 @@ def test_vm_migrated_outside_tofu_shows_node_drift(pve_sim, pve_workspace):
     r = pve_sim.session.post(pve_sim.url + "/_sim/restore", json=snap, timeout=30)
     assert r.status_code == 200, r.text
     assert guests(pve_sim)[410]["node"] == "pve3"
-    plan = ws.plan(expect=2)
-    assert '"pve2" -> "pve3"' in plan.stdout or '"pve3" -> "pve2"' in plan.stdout, plan.stdout
+    plan = ws.plan(expect=1)
+    assert "VM runs on another node" in plan.stderr, plan.stderr
+    assert 'Set node = "pve3"' in " ".join(plan.stderr.split()), plan.stderr
+    assert guests(pve_sim)[410]["node"] == "pve3"
     ws.write(MATCHING.replace('node        = "pve2"', 'node        = "pve3"'))
     ws.assert_no_changes()
     ws.destroy()

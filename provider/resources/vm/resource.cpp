@@ -139,9 +139,32 @@ class VmResource final : public framework::Resource {
       if (node && vmid) resp.plan.set_string("id", proxmox::guest_id(*node, static_cast<int>(*vmid)));
       return;
     }
+    if (!node_change_allowed(req, resp)) return;
     check_plan_against_state(from_value(req.prior.value()), resp.plan, resp.diagnostics);
     if (req.prior.get_bool("template").value_or(false) && resp.plan.get_bool("template") == false)
       resp.requires_replace.push_back(cty::Path().attribute("template"));
+  }
+
+  // A node that differs from where the VM runs (an HA or manual migration the config does
+  // not follow yet, or an edited `node`) would re-create the VM and lose its disks; until
+  // sarga_vm migrates, the plan stops and says how to proceed. An unknown node can only be
+  // judged at apply, so it still plans a replacement.
+  static bool node_change_allowed(const framework::ModifyPlanRequest& req, framework::ModifyPlanResponse& resp) {
+    if (!resp.plan.is_known("node")) {
+      resp.requires_replace.push_back(cty::Path().attribute("node"));
+      return true;
+    }
+    auto runs_on = req.prior.get_string("node");
+    auto wanted = resp.plan.get_string("node");
+    if (!runs_on || !wanted || *runs_on == *wanted) return true;
+    std::string vm = "VM " + std::to_string(req.prior.get_int("vmid").value_or(0));
+    resp.diagnostics.error(cty::Path().attribute("node"), "VM runs on another node",
+                           vm + " runs on " + *runs_on + ", the configuration says " + *wanted +
+                               ". sarga_vm does not migrate VMs yet, and re-creating it would lose its disks. "
+                               "Set node = \"" + *runs_on + "\" to follow a migration made in Proxmox (HA or "
+                               "qm migrate), migrate it there first, or re-create it deliberately with "
+                               "tofu apply -replace.");
+    return false;
   }
 
   void create(const framework::CreateRequest& req, framework::CreateResponse& resp) override {

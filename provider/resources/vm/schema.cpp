@@ -152,9 +152,10 @@ framework::Schema resource_schema() {
       "Import with `node/vmid`.";
   s.block.attributes = {
       Attribute::string("id").computed().use_state_for_unknown().describe("`node/vmid`."),
-      Attribute::string("node").required().requires_replace().describe(
-          "Node the VM runs on. A VM migrated away (HA or by hand) shows as drift; changing it "
-          "re-creates the VM (live migration is not implemented yet)."),
+      Attribute::string("node").required().describe(
+          "Node the VM runs on. A VM migrated away (HA or by hand) shows as drift, and the plan "
+          "stops with an error instead of re-creating it: set `node` to where it runs now. "
+          "sarga_vm does not migrate VMs yet; `tofu apply -replace` re-creates one deliberately."),
       Attribute::number("vmid").optional().computed().requires_replace().use_state_for_unknown()
           .describe("VM ID; allocated when unset (parallel creates never collide: a taken ID is skipped).")
           .validate(v::int_between(100, 999999999)),
