@@ -1,7 +1,7 @@
 """Helpers shared by the scenario tests (test_fault_*.py, test_example_*.py) and the benchmarks
 in bench/: seeding pve-sim through its API and checking what a run left behind.
 
-Everything here talks to a `PveSim` (conftest.py) through `.api(...)` and the control endpoints.
+Everything here talks to a `PveSim` (pvesim_provider.py) through `.api(...)` and the control endpoints.
 """
 import json
 import re
@@ -12,11 +12,18 @@ NODES = ("pve1", "pve2", "pve3")
 IMAGE_STORAGES = ("local-lvm", "nfs")
 
 
-def make_vm_template(sim, vmid, name, node="pve1", storage="local-lvm", disk_gb=2, tags="template"):
-    """A small VM template (what a golden-image build would leave behind), made via the API."""
-    upid = sim.api("POST", f"/nodes/{node}/qemu", vmid=vmid, name=name, cores=1, memory=512,
-                   scsihw="virtio-scsi-single", scsi0=f"{storage}:{disk_gb}",
-                   net0="virtio,bridge=vmbr0", ostype="l26", tags=tags, agent="enabled=1")
+def make_vm_template(sim, vmid, name, node="pve1", storage="local-lvm", disk_gb=2, tags="template",
+                     cloud_init=False):
+    """A small VM template (what a golden-image build would leave behind), made via the API;
+    `cloud_init` adds a cloud-init drive on ide2, `tags=None` leaves it untagged."""
+    params = {"vmid": vmid, "name": name, "cores": 1, "memory": 512, "scsihw": "virtio-scsi-single",
+              "scsi0": f"{storage}:{disk_gb}", "net0": "virtio,bridge=vmbr0", "ostype": "l26",
+              "agent": "enabled=1"}
+    if tags:
+        params["tags"] = tags
+    if cloud_init:
+        params["ide2"] = f"{storage}:cloudinit"
+    upid = sim.api("POST", f"/nodes/{node}/qemu", **params)
     assert sim.wait_task(upid) == "OK"
     upid = sim.api("POST", f"/nodes/{node}/qemu/{vmid}/template")
     if isinstance(upid, str) and upid.startswith("UPID:"):

@@ -3,7 +3,7 @@ expiry during a long apply, fingerprint pinning, and settings from HCL. Uses its
 with ticket login enabled."""
 import pytest
 
-from conftest import PveSim
+from pvesim_provider import PveSim
 
 ROOT_PASSWORD = "platform-root-pw"
 

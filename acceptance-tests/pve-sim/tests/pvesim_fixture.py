@@ -3,7 +3,6 @@
 The binary comes from $SARGA_PVE_SIM, else <$SARGA_BUILD_DIR or /work/main/build>/acceptance-tests/pve-sim/pve-sim.
 Every server listens on 127.0.0.1 with a free port and a fresh self-signed certificate.
 """
-import json
 import os
 import signal
 import subprocess
@@ -33,46 +32,58 @@ def sim_binary():
 
 
 class Sim:
-    """A running pve-sim process and what its start-up lines said."""
+    """A running pve-sim process and what its start-up lines said. Its stderr goes to a file
+    in `dir` (a pipe nobody reads would stall a --verbose sim). The provider's Proxmox tests
+    build on this class (acceptance-tests/provider/proxmox/pvesim_provider.py)."""
 
-    def __init__(self, extra_args=(), state=None):
+    def __init__(self, extra_args=(), state=None, token=f"{TOKEN_ID}={TOKEN_SECRET}", seed=42,
+                 root_password=ROOT_PASSWORD):
         self.dir = tempfile.mkdtemp(prefix="pve-sim-test-")
         self.cert = os.path.join(self.dir, "cert.pem")
-        args = [sim_binary(), "--listen", "127.0.0.1:0", "--token", f"{TOKEN_ID}={TOKEN_SECRET}",
-                "--root-password", ROOT_PASSWORD, "--cert-out", self.cert, "--seed", "42", *extra_args]
+        self.token = token
+        args = [sim_binary(), "--listen", "127.0.0.1:0", "--token", token, "--cert-out", self.cert,
+                "--seed", str(seed), *extra_args]
+        if root_password:
+            args += ["--root-password", root_password]
         if state:
             args += ["--state", state]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.log = open(os.path.join(self.dir, "stderr.log"), "w")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.info = {}
-        deadline = time.time() + 20
-        while time.time() < deadline:
+        deadline = time.time() + 30
+        while True:
             line = self.proc.stdout.readline()
             if not line:
-                raise RuntimeError("pve-sim exited early: " + self.proc.stderr.read())
+                self.log.flush()
+                raise RuntimeError("pve-sim exited early: " + open(self.log.name).read())
             line = line.strip()
             if line == "ready":
                 break
             key, _, value = line.partition(": ")
             self.info[key] = value
+            if time.time() > deadline:
+                raise RuntimeError("pve-sim did not print 'ready' within 30 s")
         self.url = self.info["url"]
         self.port = int(self.url.rsplit(":", 1)[1])
+        self.fingerprint = self.info.get("fingerprint")
         self.session = requests.Session()
         self.session.verify = self.cert
-        self.session.headers["Authorization"] = f"PVEAPIToken={TOKEN_ID}={TOKEN_SECRET}"
+        self.session.headers["Authorization"] = f"PVEAPIToken={token}"
 
     def api(self, method, path, **kw):
         return self.session.request(method, self.url + "/api2/json" + path, timeout=30, **kw)
 
     def control(self, method, path, body=None):
         r = self.session.request(method, self.url + "/_sim/" + path, json=body, timeout=30)
-        assert r.status_code == 200, r.text
+        assert r.status_code == 200, f"pve-sim {method} /_sim/{path}: HTTP {r.status_code}: {r.text}"
         return r.json()
 
     def wait_task(self, upid, timeout=30):
+        """Waits for a task; returns its exit status ("OK", "WARNINGS: n", error text)."""
         node = upid.split(":")[1]
         deadline = time.time() + timeout
         while time.time() < deadline:
-            r = self.api("GET", f"/nodes/{node}/tasks/{upid}/status")
+            r = self.session.get(f"{self.url}/api2/json/nodes/{node}/tasks/{upid}/status", timeout=30)
             if r.status_code == 200 and r.json()["data"]["status"] == "stopped":
                 return r.json()["data"]["exitstatus"]
             time.sleep(0.05)
@@ -87,7 +98,7 @@ class Sim:
                 self.proc.kill()
                 self.proc.wait()
         self.proc.stdout.close()
-        self.proc.stderr.close()
+        self.log.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """Shared plumbing of the Proxmox benchmarks: a `pve-sim --verbose` (its request log is the
 request counter), a tofu workspace with the freshly built provider from a filesystem mirror,
 and tofu runs sampled for the provider's peak RSS (the method of ../../bench_rss.py)."""
-import importlib.util
 import os
 import shutil
 import re
@@ -20,19 +19,10 @@ sys.path.insert(0, str(HERE.parent))          # scenarios
 
 from bench_rss import children_of, is_provider, vm_hwm_kib  # noqa: E402
 from sarga_tofu import find_provider, find_tofu, write_mirror  # noqa: E402
+from pvesim_provider import PveSim  # noqa: E402
 from scenarios import requests_since  # noqa: E402
 
 
-def _load_pve_sim_class():
-    """PveSim from the Proxmox tests' conftest.py (loaded by path: every test folder has a
-    conftest module)."""
-    spec = importlib.util.spec_from_file_location("proxmox_conftest", HERE.parent / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.PveSim
-
-
-PveSim = _load_pve_sim_class()
 
 PROVIDER_HEADER = textwrap.dedent("""\
     terraform {
