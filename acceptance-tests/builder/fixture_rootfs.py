@@ -54,3 +54,21 @@ def make_fixture_rootfs(root: pathlib.Path) -> pathlib.Path:
     os.symlink("usr/bin", root / "bin")
     os.symlink("usr/lib", root / "lib")
     return root
+
+
+FAKE_KERNEL_VERSION = "6.1.0-99-amd64"
+
+
+def add_fake_boot(root: pathlib.Path) -> pathlib.Path:
+    """A kernel, initrd and systemd-boot that are not programs: enough for the disk-image output
+    to lay out a disk, and an image that OVMF cannot boot (the fast failure of qemu-verify)."""
+    files = {
+        f"boot/vmlinuz-{FAKE_KERNEL_VERSION}": "not a kernel\n",
+        f"boot/initrd.img-{FAKE_KERNEL_VERSION}": "not an initrd\n",
+        "usr/lib/systemd/boot/efi/systemd-bootx64.efi": "not an EFI program\n",
+    }
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root

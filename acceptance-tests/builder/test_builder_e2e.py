@@ -5,9 +5,6 @@ import hashlib
 import json
 import pathlib
 
-import pytest
-import requests
-
 from builder_run import run
 from fixture_rootfs import make_fixture_rootfs
 
@@ -146,7 +143,7 @@ def test_failed_build_keeps_previous_artifact(sarga_build, tmp_path):
 
 def test_fixture_publish_to_pve_sim(sarga_build, pve_sim, tmp_path):
     template, _ = write_fixture_template(tmp_path, publish=True)
-    token = "root@pam!sarga=e2e-secret-5f2a"
+    token = pve_sim.token
     variables = ["--var", f"pve_endpoint={pve_sim.url}", "--var", f"pve_token={token}",
                  "--var", f"pve_fingerprint={pve_sim.fingerprint}"]
     first = build(sarga_build, template, tmp_path, *variables, "--output-dir", tmp_path / "out")
@@ -157,9 +154,7 @@ def test_fixture_publish_to_pve_sim(sarga_build, pve_sim, tmp_path):
     assert published["uploaded"] is True
     assert published["volid"] == "local:vztmpl/debian-12-fixture_1.0_amd64.tar.zst"
 
-    listing = requests.get(f"{pve_sim.url}/api2/json/nodes/pve1/storage/local/content",
-                           params={"content": "vztmpl"},
-                           headers={"Authorization": f"PVEAPIToken={token}"}, verify=str(pve_sim.cert_file), timeout=10).json()["data"]
+    listing = pve_sim.api("GET", "/nodes/pve1/storage/local/content", params={"content": "vztmpl"}).json()["data"]
     vol = [v for v in listing if v["volid"] == published["volid"]]
     assert len(vol) == 1
     assert vol[0]["size"] == (tmp_path / "out" / "debian-12-fixture_1.0_amd64.tar.zst").stat().st_size

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "acceptance-tests/pve-sim/api_error.h"
+#include "acceptance-tests/pve-sim/import_source.h"
 #include "acceptance-tests/pve-sim/prop_string.h"
 
 namespace sarga::pvesim {
@@ -167,9 +168,7 @@ std::string materialize_disk(SimCore& core, Guest& g, const std::string& key, co
       throw server_error("storage '" + s.id + "' does not support " + (lxc ? "container directories" : "vm images"));
     uint64_t size = static_cast<uint64_t>(std::stod(m[2]) * static_cast<double>(1ULL << 30));
     if (auto it = p.options.find("import-from"); it != p.options.end()) {
-      Volume* src = core.find_volume(g.node, it->second);
-      if (!src) throw server_error("volume '" + it->second + "' does not exist");
-      size = src->size;
+      size = import_source_size(core, g.node, it->second);
       p.options.erase(it);
     }
     if (key == "efidisk0") {
@@ -198,6 +197,7 @@ void apply_config_update(SimCore& core, Guest& g, const Call& call) {
   if (call.has("digest") && call.str("digest") != g.config.digest())
     throw server_error("detected modified configuration - file changed by other user? Try again.");
   if (!call.flag("skiplock")) check_not_locked(g);
+  check_import_sources(core, g.node, call);
   GuestConfig before = g.config;
   std::vector<std::string> allocated;
   try {
@@ -390,7 +390,9 @@ std::string destroy_task(SimCore& core, const Call& call, GuestKind kind) {
     for (const auto* m : {&g->config.current, &g->config.pending})
       for (const auto& [k, v] : *m)
         if (is_qemu_disk_key(k) || is_lxc_disk_key(k) || is_unused_key(k))
-          if (std::string vol = disk_volume(v); !vol.empty() && !is_cdrom(v)) vols.insert(vol);
+          // qemu-server's destroy_vm skips cdroms but not the cloud-init drive (drive_is_cdrom($d, 1)).
+          if (std::string vol = disk_volume(v); !vol.empty() && (!is_cdrom(v) || vol.find("-cloudinit") != std::string::npos))
+            vols.insert(vol);
     for (const auto& vol : vols)
       for (const auto& [loc, m] : core.volumes)
         for (const auto& [id, v] : m)

@@ -158,7 +158,8 @@ nlohmann::json vm_create(SimCore& core, Call& call) {
     Guest* g = core.find_guest(vmid);
     if (!g) return;
     for (const auto& [k, v] : g->config.current)
-      if (std::string vol = disk_volume(v); !vol.empty() && !is_cdrom(v) && vol.find(':') != std::string::npos &&
+      if (std::string vol = disk_volume(v);
+          !vol.empty() && (!is_cdrom(v) || vol.find("-cloudinit") != std::string::npos) && vol.find(':') != std::string::npos &&
                                              (is_qemu_disk_key(k) || k.rfind("unused", 0) == 0))
         core.free_volume(node, vol);
     for (auto& [id, p] : core.pools) p.vms.erase(vmid);

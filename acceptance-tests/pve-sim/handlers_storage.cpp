@@ -1,5 +1,6 @@
 // Node storage status, content list/allocate/read/delete, multipart upload, download-url.
 #include <algorithm>
+#include <regex>
 
 #include "acceptance-tests/pve-sim/api_error.h"
 #include "acceptance-tests/pve-sim/checksums.h"
@@ -192,13 +193,12 @@ Landing check_landing(SimCore& core, const Call& call, const std::string& node, 
       }
     if (!ok) throw param_error("filename", "wrong file extension");
   } else if (content == "import") {
-    bool ok = false;
-    for (const char* ext : {".qcow2", ".raw", ".vmdk", ".ova", ".ovf", ".img"})
-      if (ends_with(filename, ext)) {
-        ok = true;
-        fmt = std::string(ext).substr(1);
-      }
-    if (!ok) throw param_error("filename", "wrong file extension");
+    // pve-storage: SAFE_CHAR_CLASS_RE+ UPLOAD_IMPORT_EXT_RE_1 (.ovf and .img are listed, never uploaded).
+    static const std::regex upload_import("^[a-zA-Z0-9\\-.+=_]+\\.(ova|qcow2|raw|vmdk)$");
+    std::smatch m;
+    if (!std::regex_match(filename, m, upload_import))
+      throw param_error("filename", "invalid filename or wrong extension");
+    fmt = m[1];
   } else {
     throw param_error("content", "upload content type '" + content + "' is not allowed");
   }
@@ -211,7 +211,9 @@ Landing check_landing(SimCore& core, const Call& call, const std::string& node, 
 std::string safe_filename(std::string name) {
   if (auto slash = name.find_last_of("/\\"); slash != std::string::npos) name = name.substr(slash + 1);
   for (char& c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
+    // PVE::Storage::normalize_content_filename: SAFE_CHAR_CLASS_RE is [a-zA-Z0-9-.+=_].
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '+' || c == '='))
+      c = '_';
   return name;
 }
 
@@ -226,6 +228,14 @@ std::string checksum_error(const Call& call, const std::string& data) {
   if (!got) return "unsupported checksum algorithm '" + algo + "'";
   if (*got != want) return "checksum mismatch: got '" + *got + "' != expect '" + want + "'";
   return "";
+}
+
+// The virtual size in a qcow2 header (big-endian u64 at offset 24), 0 when the data is no qcow2.
+uint64_t qcow2_virtual_size(const std::string& data) {
+  if (data.size() < 32 || data.compare(0, 4, std::string("QFI\xfb", 4)) != 0) return 0;
+  uint64_t size = 0;
+  for (int i = 24; i < 32; ++i) size = (size << 8) | static_cast<unsigned char>(data[static_cast<size_t>(i)]);
+  return size;
 }
 
 std::string store_file_task(SimCore& core, const Call& call, const std::string& node, const Landing& landing,
@@ -247,6 +257,7 @@ std::string store_file_task(SimCore& core, const Call& call, const std::string& 
   v.size = data.size();
   v.ctime = core.wall();
   v.sha256 = *hex_digest("sha256", data);
+  if (v.format == "qcow2") v.virtual_size = qcow2_virtual_size(data);
   spec.effect = [&core, loc, v, error](Task& t) {
     if (!error.empty()) throw std::runtime_error(error);
     core.volumes[loc][v.volid] = v;

@@ -303,7 +303,7 @@ nlohmann::json SimCore::snapshot() const {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& [id, v] : m)
       arr.push_back({{"volid", v.volid}, {"content", v.content}, {"format", v.format}, {"size", v.size},
-                     {"vmid", v.vmid}, {"ctime", v.ctime}, {"parent", v.parent}, {"sha256", v.sha256},
+                     {"vmid", v.vmid}, {"ctime", v.ctime}, {"parent", v.parent}, {"sha256", v.sha256}, {"virtual_size", v.virtual_size},
                      {"protected", v.is_protected}, {"notes", v.notes}});
     vols[loc] = arr;
   }
@@ -342,6 +342,7 @@ void SimCore::restore(const nlohmann::json& j) {
       v.ctime = e.value("ctime", 0L);
       v.parent = e.value("parent", "");
       v.sha256 = e.value("sha256", "");
+      v.virtual_size = e.value("virtual_size", uint64_t{0});
       v.is_protected = e.value("protected", false);
       v.notes = e.value("notes", "");
       new_vols[it.key()][v.volid] = v;

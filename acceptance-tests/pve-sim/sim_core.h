@@ -34,6 +34,7 @@ struct Volume {
   long ctime = 0;
   std::string parent;   // base volume of a linked clone
   std::string sha256;   // of uploaded/downloaded content
+  uint64_t virtual_size = 0;  // qcow2 images: the disk size an import creates (0: same as size)
   bool is_protected = false;
   std::string notes;
 };

@@ -35,7 +35,8 @@ void add_load_options(CLI::App& cmd, LoadOptions& o, bool filters) {
     cmd.add_option("--only", o.only, "run only builds matching these names (comma-separated, globs)")
         ->delimiter(',')
         ->allow_extra_args(false);
-    cmd.add_option("--except", o.except, "skip builds matching these names")->delimiter(',')->allow_extra_args(false);
+    cmd.add_option("--except", o.except,
+                   "skip builds, or post-processors by type (e.g. proxmox-vm-template), matching these names")->delimiter(',')->allow_extra_args(false);
   }
   cmd.add_flag("--machine-readable", o.machine_readable, "JSON lines on stdout");
 }
@@ -47,7 +48,7 @@ int run(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   args = normalize_args(args);
 
-  CLI::App app{"sarga-build: hardened Proxmox LXC templates from packer-style templates", "sarga-build"};
+  CLI::App app{"sarga-build: hardened Proxmox LXC templates and VM images from packer-style templates", "sarga-build"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "help for every command");
 

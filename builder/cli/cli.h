@@ -29,13 +29,18 @@ struct LoadOptions {
   std::vector<std::string> vars;       // "name=value"
   std::vector<std::string> var_files;
   std::vector<std::string> only;       // patterns; comma-separated lists allowed
-  std::vector<std::string> except;
+  std::vector<std::string> except;     // builds, or post-processor types to skip
   bool machine_readable = false;
 };
 
 // Loads and filters by -only/-except; prints template errors (text or JSON line) and
 // returns false then.
 bool load_builds(const LoadOptions& options, std::vector<tmpl::BuildSpec>& out);
+
+// -except for post-processors: drops the outputs whose type matches a pattern (glob), e.g.
+// "proxmox-vm-template" builds without publishing. Skipping "disk-image" also drops
+// qemu-verify and proxmox-vm-template, which need the image.
+void skip_post_processors(tmpl::BuildSpec& spec, const std::vector<std::string>& patterns);
 
 // True when `pattern` (glob with * and ?) matches the build's name, full name, source
 // name or "type.name".

@@ -44,6 +44,16 @@ void print_plan_summary(const nlohmann::json& plan) {
     if (key == "name" || key == "full_name" || key == "location") continue;
     if (value.is_primitive()) {
       std::cout << "    " << key << ": " << scalar(value) << "\n";
+    } else if (key == "outputs" && value.is_array()) {
+      // The disk layout the image would get (the planner is pure, so this is exact).
+      for (const auto& o : value) {
+        if (o.contains("error")) std::cout << "    " << scalar(o["type"]) << ": " << scalar(o["error"]) << "\n";
+        if (!o.contains("layout") || !o["layout"].is_object()) continue;
+        std::cout << "    disk layout (" << scalar(o["file"]) << "):";
+        for (const auto& p : o["layout"]["partitions"])
+          std::cout << " " << scalar(p["mountpoint"]) << " " << scalar(p["size_mib"]) << "M";
+        std::cout << "\n";
+      }
     } else if (value.is_object()) {
       for (auto& [sub, v] : value.items())
         if (v.is_primitive() && (sub == "cache" || sub == "cache_hit" || sub.find("dir") != std::string::npos ||

@@ -1,4 +1,5 @@
-// Loading a template for a command: -var parsing, -only/-except filters, error output.
+// Loading a template for a command: -var parsing, -only/-except filters (-except also names
+// post-processor types, as in packer), error output.
 #include <fnmatch.h>
 
 #include <iostream>
@@ -42,7 +43,24 @@ bool matches_any(const tmpl::BuildSpec& spec, const std::vector<std::string>& pa
   return false;
 }
 
+bool matches_type(const std::string& type, const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns)
+    if (!p.empty() && fnmatch(p.c_str(), type.c_str(), 0) == 0) return true;
+  return false;
+}
+
 }  // namespace
+
+void skip_post_processors(tmpl::BuildSpec& spec, const std::vector<std::string>& patterns) {
+  auto& outs = spec.outputs;
+  bool image_skipped = false;
+  for (const auto& o : outs) image_skipped = image_skipped || (o.kind == tmpl::OutputKind::disk_image && matches_type(o.type, patterns));
+  std::erase_if(outs, [&](const tmpl::OutputSpec& o) {
+    // Without the image there is nothing to boot or publish.
+    bool needs_image = o.kind == tmpl::OutputKind::qemu_verify || o.kind == tmpl::OutputKind::proxmox_vm_template;
+    return matches_type(o.type, patterns) || (image_skipped && needs_image);
+  });
+}
 
 bool load_builds(const LoadOptions& options, std::vector<tmpl::BuildSpec>& out) {
   try {
@@ -62,6 +80,7 @@ bool load_builds(const LoadOptions& options, std::vector<tmpl::BuildSpec>& out) 
     for (auto& spec : all) {
       if (!options.only.empty() && !matches_any(spec, options.only)) continue;
       if (matches_any(spec, options.except)) continue;
+      skip_post_processors(spec, options.except);
       out.push_back(std::move(spec));
     }
     return true;

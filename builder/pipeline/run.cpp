@@ -6,10 +6,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <stdexcept>
 
 #include "builder/outputs/outputs.h"
+#include "builder/pipeline/build_defaults.h"
+#include "builder/pipeline/vm_image.h"
 #include "builder/pipeline/workdir.h"
 #include "builder/publish/publish.h"
 #include "builder/sources/sources.h"
@@ -40,39 +43,6 @@ std::string random_uuid() {
   return s;
 }
 
-std::int64_t pick_source_date_epoch(const tmpl::BuildSpec& spec) {
-  if (spec.source.kind == tmpl::SourceKind::mmdebstrap && spec.source.mmdebstrap.source_date_epoch)
-    return *spec.source.mmdebstrap.source_date_epoch;
-  if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
-    try {
-      return std::stoll(env);
-    } catch (...) {
-      throw std::runtime_error(std::string("SOURCE_DATE_EPOCH=\"") + env + "\" is not an integer");
-    }
-  }
-  // The template's own mtime: stable across rebuilds of an unchanged template.
-  struct stat st;
-  if (!spec.template_file.empty() && ::stat(spec.template_file.c_str(), &st) == 0) return st.st_mtim.tv_sec;
-  return 0;
-}
-
-fs::path default_cache_dir() {
-  if (const char* x = std::getenv("SARGA_CACHE_DIR"); x && *x) return x;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "sarga";
-  if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "sarga";
-  return "/var/cache/sarga";
-}
-
-std::string step_label(const tmpl::StepSpec& s, size_t index) {
-  std::string label = s.type;
-  if (!s.name.empty() && s.name != s.type) label += " \"" + s.name + "\"";
-  return label + " #" + std::to_string(index + 1);
-}
-
-std::string located(const tmpl::SourceLocation& loc, const std::string& msg) {
-  if (loc.line <= 0 || msg.rfind(loc.file, 0) == 0) return msg;
-  return loc.str() + ": " + msg;
-}
 
 template <typename T>
 const T* find_output(const tmpl::BuildSpec& spec, tmpl::OutputKind kind) {
@@ -87,14 +57,16 @@ class Runner {
     sink_ = options.progress ? options.progress
                              : (options.machine_readable ? json_lines_sink(std::cout) : human_sink(std::cerr));
     secrets_ = spec.sensitive_values;
-    for (const auto& o : spec.outputs)
-      if (o.kind == tmpl::OutputKind::proxmox) {
-        const auto& p = std::get<tmpl::ProxmoxSettings>(o.settings);
-        if (!p.token.empty()) {
-          secrets_.push_back(p.token);
-          if (auto eq = p.token.find('='); eq != std::string::npos) secrets_.push_back(p.token.substr(eq + 1));
-        }
+    for (const auto& o : spec.outputs) {
+      std::string token;
+      if (o.kind == tmpl::OutputKind::proxmox) token = std::get<tmpl::ProxmoxSettings>(o.settings).token;
+      if (o.kind == tmpl::OutputKind::proxmox_vm_template)
+        token = std::get<tmpl::ProxmoxVmTemplateSettings>(o.settings).token;
+      if (!token.empty()) {
+        secrets_.push_back(token);
+        if (auto eq = token.find('='); eq != std::string::npos) secrets_.push_back(token.substr(eq + 1));
       }
+    }
   }
 
   BuildResult run() {
@@ -104,8 +76,11 @@ class Runner {
     std::string current = "setup";
     try {
       setup();
+      disk_->check_ready();
       current = "source";
       run_source();
+      // The layout goes into the rootfs before provisioners: hardening checks and edits it.
+      if (disk_->active()) disk_->prepare_rootfs();
       for (size_t i = 0; i < spec_.steps.size(); ++i) {
         current = step_label(spec_.steps[i], i);
         run_step(spec_.steps[i], current);
@@ -150,6 +125,13 @@ class Runner {
     fs::create_directories(rootfs_);
     ::chmod(rootfs_.c_str(), 0755);
     run_uuid_ = random_uuid();
+    StepHooks hooks;
+    hooks.emit = [this](const std::string& kind, const std::string& step, const std::string& message,
+                        nlohmann::json data, double seconds) { emit(kind, step, message, std::move(data), seconds); };
+    hooks.record = [this](nlohmann::json entry) { steps_report_.push_back(std::move(entry)); };
+    hooks.check_cancel = [this] { check_cancel(); };
+    disk_ = std::make_unique<DiskImageRun>(spec_, hooks, DiskImageRun::Paths{rootfs_, work_dir_, output_dir_}, sde_,
+                                           options_.cancel);
   }
 
   steps::StepContext step_context(const std::string& step) {
@@ -215,9 +197,11 @@ class Runner {
     emit("artifact", "outputs", p.string(), {{"path", p.string()}, {"sha256", sha}, {"size", size}});
   }
 
+  // Archive, disk image (staged) and SBOM first (they read the rootfs), then the boot proofs
+  // of the staged image, then the image into the output dir, then publish, then the manifest
+  // that records them all.
   void run_outputs() {
     check_cancel();
-    // Archive and SBOM first (they read the rootfs), then publish, then the manifest that records them all.
     std::optional<outputs::ArchiveResult> archive;
     for (const auto& o : spec_.outputs) {
       if (o.kind != tmpl::OutputKind::lxc_template) continue;
@@ -234,20 +218,32 @@ class Runner {
       emit("step-done", "lxc-template", archive->path.filename().string(), nullptr, s);
       add_artifact(archive->path, archive->sha256, archive->size);
     }
+    if (disk_->active()) disk_->write_staged();
     if (auto* sbom = find_output<tmpl::SbomSettings>(spec_, tmpl::OutputKind::sbom)) {
       auto t = Clock::now();
       emit("step-start", "sbom", "reading the dpkg database");
       fs::path path = fs::path(sbom->output).is_absolute() ? fs::path(sbom->output) : output_dir_ / sbom->output;
       auto doc = outputs::make_sbom(rootfs_, spec_.name, sde_);
-      fs::create_directories(path.parent_path());
-      fs::path tmp = path;
-      tmp += ".partial";
-      std::ofstream(tmp) << doc.dump(2) << "\n";
-      fs::rename(tmp, path);
+      // With a disk image the SBOM waits in the work dir too: an image that fails its boot
+      // proof must not leave a new SBOM beside the previous image.
+      fs::path staged = work_dir_ / "staged" / path.filename();
+      fs::create_directories(staged.parent_path());
+      std::ofstream(staged) << doc.dump(2) << "\n";
+      if (!disk_->active()) move_into_place(staged, path);
+      else sbom_pending_ = {staged, path};
       double s = since(t);
       steps_report_.push_back({{"name", "sbom"}, {"type", "sbom"}, {"seconds", s}, {"status", "ok"}});
       emit("step-done", "sbom", std::to_string(doc["packages"].size() - 1) + " packages", nullptr, s);
-      add_artifact(path, artifact::sha256_file(path), fs::file_size(path));
+      if (!disk_->active()) add_artifact(path, artifact::sha256_file(path), fs::file_size(path));
+    }
+    if (disk_->active()) {
+      disk_->verify();
+      if (!sbom_pending_.first.empty()) {
+        move_into_place(sbom_pending_.first, sbom_pending_.second);
+        add_artifact(sbom_pending_.second, artifact::sha256_file(sbom_pending_.second), fs::file_size(sbom_pending_.second));
+      }
+      Artifact image = disk_->promote();
+      add_artifact(image.path, image.sha256, image.size);
     }
     for (const auto& o : spec_.outputs) {
       if (o.kind != tmpl::OutputKind::proxmox) continue;
@@ -267,6 +263,7 @@ class Runner {
                                {"report", publish_report_.back()}});
       emit("step-done", "proxmox", publish_report_.back().value("volid", ""), publish_report_.back(), s);
     }
+    if (disk_->active()) disk_->publish();
     write_manifest(archive);
   }
 
@@ -300,6 +297,7 @@ class Runner {
         {"template", spec_.template_file},
         {"template_version", options_.template_version.empty() ? std::string("0.1.0") : options_.template_version},
     };
+    disk_->add_to_manifest(entry);
     outputs::write_manifest(path, entry, run_uuid_);
     result_.manifest = path;
     result_.hardening_report = hardening_report_;
@@ -337,62 +335,12 @@ class Runner {
   nlohmann::json steps_report_ = nlohmann::json::array();
   nlohmann::json hardening_report_;
   nlohmann::json publish_report_ = nlohmann::json::array();
+  std::unique_ptr<DiskImageRun> disk_;
+  std::pair<fs::path, fs::path> sbom_pending_;  // staged SBOM -> its place, once the image is proven
 };
 
 }  // namespace
 
 BuildResult run_build(const tmpl::BuildSpec& spec, const RunOptions& options) { return Runner(spec, options).run(); }
-
-nlohmann::json describe_build(const tmpl::BuildSpec& spec, const RunOptions& options) {
-  nlohmann::json d;
-  d["name"] = spec.name;
-  d["full_name"] = spec.full_name;
-  d["output_dir"] = (options.output_dir.empty() ? fs::path("output-" + spec.name) : options.output_dir).string();
-  std::int64_t sde = pick_source_date_epoch(spec);
-  d["source_date_epoch"] = sde;
-  nlohmann::json src = {{"type", spec.source.type}, {"name", spec.source.name}};
-  if (spec.source.kind == tmpl::SourceKind::mmdebstrap) {
-    const auto& m = spec.source.mmdebstrap;
-    fs::path cache = (options.cache_dir.empty() ? default_cache_dir() : options.cache_dir) / "rootfs" /
-                     sources::bootstrap_cache_key(m, sde) / "rootfs.tar";
-    src.update({{"suite", m.suite}, {"variant", m.variant}, {"include", m.include}, {"mirror", m.mirror},
-                {"cache", cache.string()}, {"cache_hit", fs::exists(cache)}});
-  } else {
-    src["path"] = spec.source.rootfs.path;
-  }
-  d["source"] = src;
-  nlohmann::json steps = nlohmann::json::array();
-  for (size_t i = 0; i < spec.steps.size(); ++i) {
-    const auto& s = spec.steps[i];
-    nlohmann::json j = {{"step", step_label(s, i)}, {"location", s.location.str()}};
-    if (s.kind == tmpl::StepKind::hardening) {
-      const auto& h = std::get<tmpl::HardeningSettings>(s.settings);
-      nlohmann::json rules = nlohmann::json::array();
-      for (const auto* r : steps::hardening::profile_rules(h.profile))
-        if (std::find(h.skip.begin(), h.skip.end(), r->name) == h.skip.end()) rules.push_back(r->name);
-      j["profile"] = h.profile;
-      j["rules"] = rules;
-      j["skipped"] = h.skip;
-    } else if (s.kind == tmpl::StepKind::packages) {
-      const auto& p = std::get<tmpl::PackagesSettings>(s.settings);
-      j["install"] = p.install;
-      j["remove"] = p.remove;
-    }
-    steps.push_back(j);
-  }
-  d["steps"] = steps;
-  nlohmann::json outs = nlohmann::json::array();
-  for (const auto& o : spec.outputs) {
-    nlohmann::json j = {{"type", o.type}, {"location", o.location.str()}};
-    if (o.kind == tmpl::OutputKind::proxmox) {
-      const auto& p = std::get<tmpl::ProxmoxSettings>(o.settings);
-      j.update({{"endpoint", p.endpoint}, {"node", p.node}, {"storage", p.storage}, {"keep", p.keep},
-                {"token", p.token.empty() ? "" : "<sensitive>"}});
-    }
-    outs.push_back(j);
-  }
-  d["outputs"] = outs;
-  return d;
-}
 
 }  // namespace sarga::pipeline

@@ -1,5 +1,5 @@
-// Entry point the sarga-build CLI calls: runs one build (source, steps, outputs,
-// post-processors) and reports progress as events.
+// Entry point the sarga-build CLI calls: runs one build (source, steps, outputs, boot
+// proofs, publishing; order in docs/builder/pipeline.md) and reports progress as events.
 #pragma once
 
 #include <atomic>
@@ -24,7 +24,7 @@ enum class OnError { cleanup, abort };  // abort = keep the work dir for debuggi
 struct Event {
   std::string kind;
   std::string build;
-  std::string step;            // "source", "files[0]", "hardening", "output lxc-template"...
+  std::string step;            // "source", "files #1", "lxc-template", "disk-image", "qemu-verify", ...
   double seconds = 0;          // for *-done events
   std::string message;
   nlohmann::json data;         // extra structured details (may be null)
@@ -56,7 +56,7 @@ struct Artifact {
 struct BuildResult {
   bool ok = false;
   std::string build_name;
-  std::vector<Artifact> files;            // archive(s), manifest.json, sbom.spdx.json
+  std::vector<Artifact> files;            // archive, sbom.spdx.json, disk image (not manifest.json)
   std::filesystem::path manifest;
   nlohmann::json hardening_report;        // null when no hardening step ran
   std::string error;                      // first error, prefixed with file:line when known

@@ -54,4 +54,17 @@ void remove_work_dir(const fs::path& dir) {
   if (ec) throw std::runtime_error(dir.string() + ": cannot remove: " + ec.message());
 }
 
+void move_into_place(const std::filesystem::path& from, const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  if (!to.parent_path().empty()) fs::create_directories(to.parent_path());
+  fs::path partial = to.parent_path() / ("." + to.filename().string() + ".partial");
+  std::error_code ec;
+  fs::rename(from, partial, ec);
+  if (ec) {
+    fs::copy_file(from, partial, fs::copy_options::overwrite_existing);
+    fs::remove(from, ec);
+  }
+  fs::rename(partial, to);
+}
+
 }  // namespace sarga::pipeline

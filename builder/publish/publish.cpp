@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "builder/publish/pve_connect.h"
 #include "lib/pve/client.h"
 
 namespace fs = std::filesystem;
@@ -23,25 +24,9 @@ nlohmann::json publish_to_proxmox(const tmpl::ProxmoxSettings& s, const fs::path
   auto say = [&](const std::string& l) {
     if (ctx.log) ctx.log(l);
   };
-  for (auto [value, name] : {std::pair{&s.endpoint, "endpoint"}, {&s.token, "token"}, {&s.node, "node"},
-                             {&s.storage, "storage"}})
-    if (value->empty()) throw std::runtime_error(std::string("proxmox: ") + name + " is required");
+  require_settings("proxmox", {{&s.endpoint, "endpoint"}, {&s.token, "token"}, {&s.node, "node"}, {&s.storage, "storage"}});
   if (s.keep < 0) throw std::runtime_error("proxmox: keep must be 0 (keep all) or more");
-
-  pve::ClientOptions o;
-  o.endpoint = s.endpoint;
-  o.token = s.token;
-  o.tls.ca_file = s.ca_file;
-  o.tls.pinned_sha256 = s.fingerprint;
-  o.tls.insecure = s.insecure;
-  o.cancel = ctx.cancel;
-  if (s.insecure) say("WARNING: TLS verification is off (insecure = true)");
-  std::unique_ptr<pve::Client> client;
-  try {
-    client = std::make_unique<pve::Client>(o);
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(std::string("proxmox: ") + e.what());
-  }
+  pve::Client client = connect_to_pve({"proxmox", s.endpoint, s.token, s.fingerprint, s.ca_file, s.insecure}, ctx);
 
   const std::string filename = archive.filename().string();
   const std::string volid = s.storage + ":vztmpl/" + filename;
@@ -49,7 +34,7 @@ nlohmann::json publish_to_proxmox(const tmpl::ProxmoxSettings& s, const fs::path
   nlohmann::json report = {{"node", s.node}, {"storage", s.storage}, {"volid", volid}, {"uploaded", false},
                            {"deleted", nlohmann::json::array()}, {"sha256", sha256}};
 
-  auto existing = client->storage_content(s.node, s.storage, "vztmpl");
+  auto existing = client.storage_content(s.node, s.storage, "vztmpl");
   auto same = std::find_if(existing.begin(), existing.end(), [&](const pve::StorageContent& c) { return c.volid == volid; });
   // The API exposes no stored checksum; archives are reproducible, so the versioned
   // name plus the byte size identifies the content. Anything else is replaced.
@@ -59,11 +44,11 @@ nlohmann::json publish_to_proxmox(const tmpl::ProxmoxSettings& s, const fs::path
   } else {
     if (same != existing.end()) {
       say("replacing " + volid + " (size differs)");
-      if (auto upid = client->delete_volume(s.node, s.storage, volid)) client->wait_task(*upid);
+      if (auto upid = client.delete_volume(s.node, s.storage, volid)) client.wait_task(*upid);
     }
     say("uploading " + filename + " (" + std::to_string(size) + " bytes) to " + s.node + "/" + s.storage);
-    std::string upid = client->upload(s.node, s.storage, "vztmpl", archive.string(), filename, sha256, "sha256");
-    auto task = client->wait_task(upid);
+    std::string upid = client.upload(s.node, s.storage, "vztmpl", archive.string(), filename, sha256, "sha256");
+    auto task = client.wait_task(upid);
     for (const auto& w : task.warning_lines) say("task warning: " + w);
     report["uploaded"] = true;
     report["upid"] = upid;
@@ -71,7 +56,7 @@ nlohmann::json publish_to_proxmox(const tmpl::ProxmoxSettings& s, const fs::path
   }
 
   if (s.keep > 0) {
-    auto listing = client->storage_content(s.node, s.storage, "vztmpl");
+    auto listing = client.storage_content(s.node, s.storage, "vztmpl");
     std::vector<pve::StorageContent> family;
     for (const auto& c : listing)
       if (template_family(file_of(c.volid)) == template_family(filename)) family.push_back(c);
@@ -84,7 +69,7 @@ nlohmann::json publish_to_proxmox(const tmpl::ProxmoxSettings& s, const fs::path
     });
     for (size_t i = static_cast<size_t>(s.keep); i < family.size(); ++i) {
       say("removing old template " + family[i].volid + " (keep = " + std::to_string(s.keep) + ")");
-      if (auto upid = client->delete_volume(s.node, s.storage, family[i].volid)) client->wait_task(*upid);
+      if (auto upid = client.delete_volume(s.node, s.storage, family[i].volid)) client.wait_task(*upid);
       report["deleted"].push_back(family[i].volid);
     }
   }

@@ -28,6 +28,12 @@ nlohmann::json run_cloud_init(const StepContext& ctx, const tmpl::CloudInitSetti
   r.write("/etc/cloud/cloud.cfg.d/90-sarga-datasource.cfg",
           "# Written by sarga-build: Proxmox VE provides a NoCloud seed (cidata).\n"
           "datasource_list: [ " + list + " ]\n");
+  // cc_locale would set LANG=en_US.UTF-8, a locale Debian images do not generate (the `locales`
+  // package is there, /etc/locale.gen enables nothing), so update-locale fails and cloud-init ends
+  // every first boot in an error state. The image keeps its own locale; user-data can still set one.
+  r.write("/etc/cloud/cloud.cfg.d/91-sarga-locale.cfg",
+          "# Written by sarga-build: keep the image's locale (C.UTF-8 is built into glibc).\n"
+          "locale: false\n");
   if (!s.extra_config.empty()) r.write("/etc/cloud/cloud.cfg.d/99-sarga.cfg", s.extra_config);
   return {{"datasources", s.datasources}, {"installed", installed_now}};
 }

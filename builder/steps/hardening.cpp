@@ -10,8 +10,13 @@ namespace sarga::steps::hardening {
 const std::vector<Rule>& all_rules() {
   static const std::vector<Rule> rules = [] {
     std::vector<Rule> r;
+    // Rules that install packages run first, so the file and account rules below also
+    // cover what those packages bring (users, conffiles, units).
+    add_time_rules(r);
+    add_audit_rules(r);
     add_sshd_rules(r);
     add_kernel_rules(r);
+    add_mount_rules(r);
     add_account_rules(r);
     add_filesystem_rules(r);
     add_system_rules(r);
@@ -195,6 +200,20 @@ bool package_installed(const Rootfs& r, const std::string& name) {
     else if (l.empty()) in_pkg = false;
   }
   return false;
+}
+
+void install_packages(const Env& env, const std::vector<std::string>& packages) {
+  std::string names;
+  for (const auto& p : packages) names += (names.empty() ? "" : " ") + p;
+  if (!env.chroot) throw std::runtime_error("installing " + names + " needs a chroot");
+  bool have_lists = false;
+  for (const auto& n : env.root.list("/var/lib/apt/lists"))
+    if (n.find("_Packages") != std::string::npos) have_lists = true;
+  if (!have_lists) env.chroot("apt-get update", {"apt-get", "update"});
+  std::vector<std::string> argv = {"apt-get", "-y", "install", "--no-install-recommends"};
+  argv.insert(argv.end(), packages.begin(), packages.end());
+  env.chroot("apt-get install " + names, argv);
+  env.chroot("apt-get clean", {"apt-get", "clean"});
 }
 
 }  // namespace sarga::steps::hardening

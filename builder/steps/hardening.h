@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,9 @@ void add_kernel_rules(std::vector<Rule>& rules);
 void add_account_rules(std::vector<Rule>& rules);
 void add_filesystem_rules(std::vector<Rule>& rules);
 void add_system_rules(std::vector<Rule>& rules);
+void add_mount_rules(std::vector<Rule>& rules);   // VM only: /etc/fstab options
+void add_audit_rules(std::vector<Rule>& rules);   // VM only: auditd, its rules, early audit
+void add_time_rules(std::vector<Rule>& rules);    // VM only: systemd-timesyncd
 
 // Helpers shared by the rule files.
 // Sets "KEY<sep>VALUE" on the first active line for KEY (or appends); keeps the file's mode.
@@ -84,6 +88,19 @@ void set_directive(const Rootfs& r, const std::string& guest, const std::string&
 std::optional<std::string> get_directive(const Rootfs& r, const std::string& guest, const std::string& key,
                                          bool case_insensitive = false);
 bool package_installed(const Rootfs& r, const std::string& name);
+// apt-get install --no-install-recommends in the chroot (apt-get update first when the
+// image carries no package lists; apt-get clean after). Throws without a chroot.
+void install_packages(const Env& env, const std::vector<std::string>& packages);
+
+// systemd units as `systemctl --root` sees them (hardening_units.cpp).
+// Guest path of the unit file a package ships ("/lib/systemd/system/auditd.service"), if any.
+std::optional<std::string> unit_file(const Rootfs& r, const std::string& unit);
+// What `systemctl enable` does for "WantedBy=<wanted_by>" (+ "Alias=" names): the .wants
+// link and alias links to the unit file; a mask is removed first.
+void enable_unit(const Rootfs& r, const std::string& unit, const std::string& wanted_by,
+                 const std::vector<std::string>& aliases = {});
+// Empty when the unit is enabled (a .wants link to an existing unit file, no mask); else why not.
+std::string unit_enable_problem(const Rootfs& r, const std::string& unit);
 // The build host's /etc/resolv.conf copied in for apt; it must not ship (Proxmox writes the
 // guest's own). A symlink (systemd-resolved stub) belongs to the image and stays.
 bool has_build_host_resolver(const Rootfs& r);

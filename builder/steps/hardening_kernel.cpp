@@ -81,6 +81,9 @@ std::map<std::string, std::string> effective_sysctl(const Rootfs& r) {
   return values;
 }
 
+// Settings where a stricter (higher) single-digit value also passes: dev-sec sets ptrace_scope 2.
+bool at_least(const std::string& key) { return key == "kernel.yama.ptrace_scope"; }
+
 Rule sysctl_rule(std::string name, std::string title, std::string ref, bool lxc,
                  std::function<const Values&(Target)> values) {
   Rule rule{name, title, ref, lxc, true, {}, {}};
@@ -93,15 +96,26 @@ Rule sysctl_rule(std::string name, std::string title, std::string ref, bool lxc,
     for (const auto& [k, v] : values(env.target)) {
       auto it = eff.find(k);
       if (it == eff.end()) bad += (bad.empty() ? "" : ", ") + k + " not set";
-      else if (it->second != v) bad += (bad.empty() ? "" : ", ") + k + " = " + it->second;
+      else if (it->second != v && !(at_least(k) && it->second > v && it->second.size() == 1))
+        bad += (bad.empty() ? "" : ", ") + k + " = " + it->second;
     }
     return bad.empty() ? Check::pass() : Check::fail(bad);
   };
   return rule;
 }
 
-const std::vector<std::string> kDeniedModules = {"cramfs", "freevxfs", "hfs",  "hfsplus", "jffs2", "squashfs",
+// CIS 1.1.1.1-9 (filesystems; "overlay" is the overlayfs module) and 3.2.1-4 (protocols).
+// vfat stays loadable: the ESP of a UEFI disk image is FAT.
+const std::vector<std::string> kDeniedModules = {"cramfs", "freevxfs", "hfs",  "hfsplus", "jffs2", "overlay", "squashfs",
                                                  "udf",    "usb-storage", "dccp", "tipc",  "rds",   "sctp"};
+const std::vector<std::string> kKeptModules = {"vfat", "fat"};
+
+// modprobe treats '-' and '_' in module names alike.
+std::string module_key(std::string name) {
+  for (auto& c : name)
+    if (c == '-') c = '_';
+  return name;
+}
 constexpr const char* kModprobeFile = "/etc/modprobe.d/sarga-hardening.conf";
 
 }  // namespace
@@ -113,28 +127,41 @@ void add_kernel_rules(std::vector<Rule>& rules) {
                               "CIS 1.5.1-1.5.3; dev-sec", false, [](Target) -> const Values& { return kKernelValues; }));
 
   Rule modules{"kernel-modules-denylist", "rare filesystems and network protocols cannot be loaded",
-               "CIS 1.1.1.1-10, 3.2.1-3.2.4", false, true, {}, {}};
+               "CIS 1.1.1.1-1.1.1.9, 3.2.1-3.2.4", false, true, {}, {}};
   modules.apply = [](const Env& env) {
     std::string text = "# Written by sarga-build (hardening rule kernel-modules-denylist).\n";
     for (const auto& m : kDeniedModules) text += "install " + m + " /bin/false\nblacklist " + m + "\n";
     env.root.write(kModprobeFile, text, 0644);
   };
   modules.verify = [](const Env& env) {
-    std::map<std::string, bool> installed_false;
+    std::map<std::string, bool> install_false, blacklisted;
     for (const char* dir : {"/etc/modprobe.d", "/lib/modprobe.d", "/usr/lib/modprobe.d"})
       for (const auto& n : env.root.list(dir)) {
+        if (n.size() < 6 || n.substr(n.size() - 5) != ".conf") continue;  // modprobe reads only *.conf
         auto text = env.root.read(std::string(dir) + "/" + n);
         if (!text) continue;
         for (const auto& l : split_lines(*text)) {
           auto w = split_ws(l);
           if (w.size() >= 3 && w[0] == "install" && (w[2] == "/bin/false" || w[2] == "/bin/true"))
-            installed_false[w[1]] = true;
+            install_false[module_key(w[1])] = true;
+          if (w.size() >= 2 && w[0] == "blacklist") blacklisted[module_key(w[1])] = true;
         }
       }
-    std::string missing;
-    for (const auto& m : kDeniedModules)
-      if (!installed_false[m]) missing += (missing.empty() ? "" : ", ") + m;
-    return missing.empty() ? Check::pass() : Check::fail("loadable: " + missing);
+    std::string loadable, not_blacklisted;
+    for (const auto& m : kDeniedModules) {
+      if (!install_false[module_key(m)]) loadable += (loadable.empty() ? "" : ", ") + m;
+      if (!blacklisted[module_key(m)]) not_blacklisted += (not_blacklisted.empty() ? "" : ", ") + m;
+    }
+    std::string denied_kept;
+    for (const auto& m : kKeptModules)
+      if (install_false[m]) denied_kept += (denied_kept.empty() ? "" : ", ") + m;
+    std::vector<std::string> bad;
+    if (!loadable.empty()) bad.push_back("loadable: " + loadable);
+    if (!not_blacklisted.empty()) bad.push_back("not blacklisted: " + not_blacklisted);
+    if (!denied_kept.empty()) bad.push_back("denied but needed for the FAT EFI system partition: " + denied_kept);
+    std::string detail;
+    for (const auto& b : bad) detail += (detail.empty() ? "" : "; ") + b;
+    return detail.empty() ? Check::pass() : Check::fail(detail);
   };
   rules.push_back(modules);
 

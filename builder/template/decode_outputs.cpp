@@ -1,7 +1,31 @@
-// Post-processor blocks -> OutputSpec (lxc-template, manifest, sbom, proxmox).
+// Post-processor blocks -> OutputSpec (lxc-template, manifest, sbom, proxmox); the VM image
+// ones are in decode_vm_outputs.cpp.
 #include "builder/template/decode.h"
 
 namespace sarga::tmpl {
+
+void check_pve_connection(const Body& body, const std::string& endpoint, const std::string& token,
+                          const std::string& node, const std::string& storage, const std::string& fingerprint,
+                          const std::string& ca_file, bool insecure, bool require_token) {
+  if (endpoint.rfind("https://", 0) != 0)
+    body.find("endpoint")->expr->fail("attribute \"endpoint\" must be an https:// URL, got " + q(endpoint));
+  // Never echo the token: it is a secret.
+  size_t bang = token.find('!'), eq = token.find('=');
+  bool malformed = bang == std::string::npos || eq == std::string::npos || bang > eq || eq + 1 == token.size();
+  if ((require_token || !token.empty()) && malformed)
+    body.find("token")->expr->fail("attribute \"token\" must look like user@realm!tokenid=secret");
+  if (node.empty()) body.find("node")->expr->fail("attribute \"node\" must not be empty");
+  if (storage.empty()) body.find("storage")->expr->fail("attribute \"storage\" must not be empty");
+  if (!fingerprint.empty()) {
+    std::string hex;
+    for (char c : fingerprint)
+      if (c != ':') hex += c;
+    if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      body.find("fingerprint")->expr->fail("attribute \"fingerprint\" must be a SHA-256 digest (64 hex digits, colons allowed)");
+  }
+  if (insecure && (!fingerprint.empty() || !ca_file.empty()))
+    body.find("insecure")->expr->fail("attribute \"insecure\" cannot be combined with fingerprint or ca_file");
+}
 
 OutputSpec decode_output(const Block& block, AttrReader& r) {
   OutputSpec out;
@@ -45,7 +69,7 @@ OutputSpec decode_output(const Block& block, AttrReader& r) {
     if (const Attribute* a = body.find("output")) s.output = r.get_string(*a);
     if (s.output.empty()) body.find("output")->expr->fail("attribute \"output\" must not be empty");
     out.settings = s;
-  } else {
+  } else if (t == "proxmox") {
     out.kind = OutputKind::proxmox;
     ProxmoxSettings s;
     each_attribute(body, [&](const std::string& n, const Attribute& a) {
@@ -58,24 +82,10 @@ OutputSpec decode_output(const Block& block, AttrReader& r) {
       else if (n == "ca_file") s.ca_file = r.host_path(r.get_string(a));
       else if (n == "insecure") s.insecure = r.get_bool(a);
     });
-    if (s.endpoint.rfind("https://", 0) != 0)
-      body.find("endpoint")->expr->fail("attribute \"endpoint\" must be an https:// URL, got " + q(s.endpoint));
-    // Never echo the token: it is a secret.
-    size_t bang = s.token.find('!'), eq = s.token.find('=');
-    if (bang == std::string::npos || eq == std::string::npos || bang > eq || eq + 1 == s.token.size())
-      body.find("token")->expr->fail("attribute \"token\" must look like user@realm!tokenid=secret");
-    if (s.node.empty()) body.find("node")->expr->fail("attribute \"node\" must not be empty");
-    if (s.storage.empty()) body.find("storage")->expr->fail("attribute \"storage\" must not be empty");
-    if (!s.fingerprint.empty()) {
-      std::string hex;
-      for (char c : s.fingerprint)
-        if (c != ':') hex += c;
-      if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-        body.find("fingerprint")->expr->fail("attribute \"fingerprint\" must be a SHA-256 digest (64 hex digits, colons allowed)");
-    }
-    if (s.insecure && (!s.fingerprint.empty() || !s.ca_file.empty()))
-      body.find("insecure")->expr->fail("attribute \"insecure\" cannot be combined with fingerprint or ca_file");
+    check_pve_connection(body, s.endpoint, s.token, s.node, s.storage, s.fingerprint, s.ca_file, s.insecure, true);
     out.settings = s;
+  } else {
+    decode_vm_output(block, r, out);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "builder/template/describe.h"
 
+#include "builder/template/units.h"
+
 #include <cstdio>
 #include <sstream>
 
@@ -102,6 +104,45 @@ json output_json(const OutputSpec& out) {
           j["custom_data"] = s.custom_data;
         } else if constexpr (std::is_same_v<S, SbomSettings>) {
           j["output"] = s.output;
+        } else if constexpr (std::is_same_v<S, DiskImageSettings>) {
+          j["format"] = to_string(s.format);
+          j["name"] = s.name;
+          j["size"] = format_size_mib(s.size_mib);
+          j["esp_size"] = format_size_mib(s.esp_size_mib);
+          j["serial_console"] = s.serial_console;
+          j["kernel_options"] = s.kernel_options;
+          json parts = json::array();
+          for (const auto& p : s.partitions)
+            parts.push_back({{"mountpoint", p.mountpoint},
+                             {"size", format_size_mib(p.size_mib)},
+                             {"options", p.options ? json(*p.options) : json(nullptr)}});
+          j["partitions"] = parts;
+        } else if constexpr (std::is_same_v<S, QemuVerifySettings>) {
+          j["timeout"] = format_duration(s.timeout_seconds);
+          j["memory"] = s.memory_mib;
+          j["cpus"] = s.cpus;
+          j["accelerator"] = to_string(s.accelerator);
+          j["firmware"] = s.firmware;
+          j["network"] = s.network;
+          j["agent"] = s.agent;
+          j["inline"] = s.inline_commands;
+        } else if constexpr (std::is_same_v<S, ProxmoxVmTemplateSettings>) {
+          j["endpoint"] = s.endpoint;
+          j["token"] = kMasked;
+          j["node"] = s.node;
+          j["storage"] = s.storage;
+          j["import_storage"] = s.import_storage;
+          j["import_from"] = s.import_from;
+          j["vmid"] = s.vmid ? json(*s.vmid) : json(nullptr);
+          j["name"] = s.name;
+          j["tags"] = s.tags;
+          j["memory"] = s.memory_mib;
+          j["cores"] = s.cores;
+          j["bridge"] = s.bridge;
+          j["keep"] = s.keep;
+          j["fingerprint"] = s.fingerprint;
+          j["ca_file"] = s.ca_file;
+          j["insecure"] = s.insecure;
         } else {
           j["endpoint"] = s.endpoint;
           // The token is a secret whether or not its variable says so.

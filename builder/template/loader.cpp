@@ -405,10 +405,15 @@ class Loader {
 
     std::vector<StepSpec> steps;
     std::vector<OutputSpec> outputs;
+    std::vector<const Block*> output_blocks;
     for (const auto& nested : block.body.blocks) {
       AttrReader step_reader(context(nested.type == "provisioner" ? "a provisioner" : "a post-processor"), dir_);
-      if (nested.type == "provisioner") steps.push_back(decode_step(nested, step_reader, files_));
-      else outputs.push_back(decode_output(nested, step_reader));
+      if (nested.type == "provisioner") {
+        steps.push_back(decode_step(nested, step_reader, files_));
+      } else {
+        outputs.push_back(decode_output(nested, step_reader));
+        output_blocks.push_back(&nested);
+      }
     }
 
     std::vector<std::string> known;
@@ -434,8 +439,13 @@ class Loader {
       spec.source = src;
       for (const auto& step : steps)
         if ((step.only.empty() || selects(step.only, src)) && !selects(step.except, src)) spec.steps.push_back(step);
-      for (const auto& o : outputs)
-        if ((o.only.empty() || selects(o.only, src)) && !selects(o.except, src)) spec.outputs.push_back(o);
+      std::vector<const Block*> kept_blocks;
+      for (size_t o = 0; o < outputs.size(); ++o)
+        if ((outputs[o].only.empty() || selects(outputs[o].only, src)) && !selects(outputs[o].except, src)) {
+          spec.outputs.push_back(outputs[o]);
+          kept_blocks.push_back(output_blocks[o]);
+        }
+      check_output_combination(spec.outputs, kept_blocks);
       for (const auto& v : variables_) {
         spec.variables[v.name] = VariableValue{v.type.str(), v.value, v.sensitive, v.description};
         if (v.sensitive) collect_strings(v.value, spec.sensitive_values);

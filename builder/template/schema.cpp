@@ -200,6 +200,55 @@ BlockSchema build_schema() {
                                    {"insecure", T::boolean, false, "skip TLS verification"}},
                                   output_common));
 
+  {
+    BlockSchema partition = make("partition", {},
+                                 {{"mountpoint", T::string, true, "absolute path such as /var or /tmp (unique)"},
+                                  {"size", T::string, true, "partition size with a unit: \"1G\", \"512M\" (M/MiB, G/GiB)"},
+                                  {"options", T::string_list, false,
+                                   "fstab mount options (default: nodev,nosuid,noexec for /tmp, /var/tmp, /dev/shm; "
+                                   "nodev,nosuid for /var, /home, /var/log; else defaults)"}});
+    partition.description = "a partition besides the ESP and the root filesystem, in disk order";
+    auto disk = variant("disk-image", "bootable GPT disk image (ESP with systemd-boot, ext4 root)",
+                        {{"format", T::string, false, "qcow2 (default) or raw"},
+                         {"name", T::string, false, "file name without extension (default: the build name)"},
+                         {"size", T::string, false, "whole disk with a unit (default \"4G\")"},
+                         {"esp_size", T::string, false, "EFI system partition size (default \"256M\")"},
+                         {"serial_console", T::string, false,
+                          "kernel console= for the serial port (default ttyS0,115200; \"\" = none)"},
+                         {"kernel_options", T::string_list, false, "appended to the kernel command line"}},
+                        output_common);
+    disk.blocks.push_back(partition);
+    post.variants.push_back(disk);
+  }
+  post.variants.push_back(variant("qemu-verify", "boot the disk image once in QEMU and wait for cloud-init",
+                                  {{"timeout", T::string, false, "duration such as \"10m\", \"90s\", \"1h30m\" (default 10m)"},
+                                   {"memory", T::number, false, "guest memory in MiB (default 1024)"},
+                                   {"cpus", T::number, false, "virtual CPUs (default 2)"},
+                                   {"accelerator", T::string, false, "auto (default: KVM when usable), kvm or tcg"},
+                                   {"firmware", T::string, false, "OVMF code image on the host (default: Debian's OVMF)"},
+                                   {"network", T::boolean, false, "user-mode virtio NIC (default true)"},
+                                   {"agent", T::boolean, false, "require a qemu-guest-agent answer (default true)"},
+                                   {"inline", T::string_list, false, "commands run in the guest after cloud-init; any failure fails"}},
+                                  output_common));
+  post.variants.push_back(variant("proxmox-vm-template", "publish the disk image as a Proxmox VE VM template",
+                                  {{"endpoint", T::string, true, "https://host:8006"},
+                                   {"token", T::string, true, "API token user@realm!id=secret (use a sensitive variable)"},
+                                   {"node", T::string, true, "node name"},
+                                   {"storage", T::string, false, "storage for the VM disks (default local-lvm)"},
+                                   {"import_storage", T::string, false, "storage with content import for the upload (default local)"},
+                                   {"import_from", T::string, false, "existing volume id (storage:import/file) instead of uploading"},
+                                   {"vmid", T::number, false, "VM id (default: the next free one)"},
+                                   {"name", T::string, false, "VM name (default: the build name)"},
+                                   {"tags", T::string_list, false, "tags besides sarga-build"},
+                                   {"memory", T::number, false, "MiB (default 1024)"},
+                                   {"cores", T::number, false, "CPU cores (default 1)"},
+                                   {"bridge", T::string, false, "network bridge (default vmbr0)"},
+                                   {"keep", T::number, false, "keep the N newest templates of this name (0 = all)"},
+                                   {"fingerprint", T::string, false, "SHA-256 certificate pin"},
+                                   {"ca_file", T::string, false, "CA bundle path"},
+                                   {"insecure", T::boolean, false, "skip TLS verification"}},
+                                  output_common));
+
   BlockSchema build = make("build", {},
                     {{"name", T::string, false, "build name (output-<name>/)"},
                      {"description", T::string, false, "free text"},

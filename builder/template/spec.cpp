@@ -49,6 +49,20 @@ const char* to_string(OutputKind k) {
     case OutputKind::manifest: return "manifest";
     case OutputKind::sbom: return "sbom";
     case OutputKind::proxmox: return "proxmox";
+    case OutputKind::disk_image: return "disk-image";
+    case OutputKind::qemu_verify: return "qemu-verify";
+    case OutputKind::proxmox_vm_template: return "proxmox-vm-template";
+  }
+  return "?";
+}
+
+const char* to_string(ImageFormat f) { return f == ImageFormat::raw ? "raw" : "qcow2"; }
+
+const char* to_string(Accelerator a) {
+  switch (a) {
+    case Accelerator::automatic: return "auto";
+    case Accelerator::kvm: return "kvm";
+    case Accelerator::tcg: return "tcg";
   }
   return "?";
 }

@@ -180,13 +180,75 @@ struct ProxmoxSettings {
   bool insecure = false;    // skip TLS verification (explicit opt-in)
 };
 
-enum class OutputKind { lxc_template, manifest, sbom, proxmox };
+// A partition of a disk image besides the ESP and the root filesystem ("partition" block).
+struct PartitionSpec {
+  std::string mountpoint;           // absolute, e.g. "/var", "/tmp"; unique; not "/" nor "/boot/efi"
+  std::uint64_t size_mib = 0;       // required ("size" = "1G" / "512M")
+  // Mount options in /etc/fstab; unset: per mountpoint defaults (/tmp, /var/tmp, /dev/shm:
+  // nodev,nosuid,noexec; /var, /home, /var/log: nodev,nosuid; others: defaults).
+  std::optional<std::vector<std::string>> options;
+  SourceLocation location;          // the partition block
+};
 
-using OutputSettings = std::variant<LxcTemplateSettings, ManifestSettings, SbomSettings, ProxmoxSettings>;
+enum class ImageFormat { raw, qcow2 };
+
+// Post-processor "disk-image": a GPT disk with an ESP (systemd-boot, kernel and initrd from
+// the rootfs), an ext4 root and the declared partitions; fstab by UUID; serial console.
+struct DiskImageSettings {
+  ImageFormat format = ImageFormat::qcow2;
+  std::string name;                   // file name without extension; empty: the build name
+  std::uint64_t size_mib = 4096;      // whole disk ("size"); the root takes what the others leave
+  std::uint64_t esp_size_mib = 256;   // "esp_size"
+  std::string serial_console = "ttyS0,115200";  // "" = no serial console on the kernel command line
+  std::vector<std::string> kernel_options;      // appended to the kernel command line
+  std::vector<PartitionSpec> partitions;        // in order after the ESP; root comes last
+};
+
+enum class Accelerator { automatic, kvm, tcg };  // "auto": KVM when /dev/kvm is usable
+
+// Post-processor "qemu-verify": boots the disk image (a throwaway overlay) in
+// qemu-system-x86_64 with OVMF and a NoCloud seed; passes when the guest reports on the
+// serial console that cloud-init finished (and every inline command succeeded).
+struct QemuVerifySettings {
+  int timeout_seconds = 600;          // "timeout" = "10m" / "90s"
+  int memory_mib = 1024;              // "memory"
+  int cpus = 2;
+  Accelerator accelerator = Accelerator::automatic;
+  std::string firmware;               // OVMF code image; empty: the first of Debian's OVMF_CODE_4M.fd, OVMF_CODE.fd
+  bool network = true;                // a user-mode virtio NIC
+  bool agent = true;                  // qemu-guest-agent must answer guest-ping over virtio-serial
+  std::vector<std::string> inline_commands;  // "inline": run in the guest after cloud-init; any failure fails
+};
+
+// Post-processor "proxmox-vm-template": uploads the image (content "import"), creates a VM
+// from it with a cloud-init drive, agent and serial console, and turns it into a template.
+struct ProxmoxVmTemplateSettings {
+  std::string endpoint;               // https://host:8006
+  std::string token;                  // secret: never logged
+  std::string node;
+  std::string storage = "local-lvm";  // VM disks, EFI disk and cloud-init drive
+  std::string import_storage = "local";  // storage with content "import" the image is uploaded to
+  std::string import_from;            // instead of uploading: a volume id (<storage>:import/<file> or an images volume)
+  std::optional<int> vmid;            // unset: the next free VMID
+  std::string name;                   // VM name; empty: the build name
+  std::vector<std::string> tags;      // besides "sarga-build"
+  int memory_mib = 1024;
+  int cores = 1;
+  std::string bridge = "vmbr0";
+  int keep = 0;                       // keep the N newest templates of this name; 0 = all
+  std::string fingerprint;
+  std::string ca_file;
+  bool insecure = false;
+};
+
+enum class OutputKind { lxc_template, manifest, sbom, proxmox, disk_image, qemu_verify, proxmox_vm_template };
+
+using OutputSettings = std::variant<LxcTemplateSettings, ManifestSettings, SbomSettings, ProxmoxSettings,
+                                    DiskImageSettings, QemuVerifySettings, ProxmoxVmTemplateSettings>;
 
 struct OutputSpec {
   OutputKind kind = OutputKind::lxc_template;
-  std::string type;  // "lxc-template" | "manifest" | "sbom" | "proxmox"
+  std::string type;  // "lxc-template" | "manifest" | "sbom" | "proxmox" | "disk-image" | "qemu-verify" | "proxmox-vm-template"
   std::vector<std::string> only;
   std::vector<std::string> except;
   SourceLocation location;
@@ -263,6 +325,8 @@ const char* to_string(SourceKind);
 const char* to_string(StepKind);
 const char* to_string(OutputKind);
 const char* to_string(Compression);  // "zst" | "xz" | "gz"
+const char* to_string(ImageFormat);  // "raw" | "qcow2"
+const char* to_string(Accelerator);  // "auto" | "kvm" | "tcg"
 
 // Replaces every sensitive value in `text` with "<sensitive>".
 std::string redact(const BuildSpec& spec, std::string text);

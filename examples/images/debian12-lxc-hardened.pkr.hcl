@@ -3,8 +3,10 @@
 #   sarga-build build examples/images/debian12-lxc-hardened.pkr.hcl
 #   sarga-build audit output-debian-12-hardened/debian-12-hardened_1.0_amd64.tar.zst
 #
-# Publishing is optional: set pve_endpoint and pve_token (e.g. -var-file or the
-# environment) and the proxmox post-processor uploads the template.
+# This template only builds the archive; it does not publish. To upload the result to a
+# Proxmox VE storage, run examples/homelab/publish-template.pkr.hcl with -var archive=<the
+# .tar.zst above> (it audits the archive again, then its proxmox post-processor uploads it).
+# For a VM template instead of an LXC one, see debian12-vm-hardened.pkr.hcl.
 
 variable "version" {
   type    = string

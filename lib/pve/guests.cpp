@@ -180,6 +180,13 @@ std::string Guests::destroy(const std::string& node, GuestKind kind, int vmid, b
   return upid_of(c_.with_retry([&] { return c_.del(path, p); }, locks_only()), "destroying " + std::to_string(vmid));
 }
 
+std::optional<std::string> Guests::make_template(const std::string& node, GuestKind kind, int vmid) const {
+  auto path = guest_path(node, kind, vmid) + "/template";
+  auto data = c_.with_retry([&] { return c_.post(path); }, locks_only());
+  if (data.is_string() && parse_upid(data.get<std::string>())) return data.get<std::string>();
+  return std::nullopt;
+}
+
 std::optional<std::string> Guests::resize(const std::string& node, GuestKind kind, int vmid, const std::string& disk,
                                           const std::string& size) const {
   auto path = guest_path(node, kind, vmid) + "/resize";

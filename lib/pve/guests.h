@@ -87,6 +87,10 @@ class Guests {
   // DELETE the guest; `purge` also removes it from jobs, HA and ACLs and destroys unreferenced disks.
   std::string destroy(const std::string& node, GuestKind kind, int vmid, bool purge = true) const;
 
+  // POST .../template: qemu runs a task (its UPID is returned, wait with client().wait_task);
+  // lxc converts at once (nullopt). Lock timeouts (PVE refused before acting) are retried.
+  std::optional<std::string> make_template(const std::string& node, GuestKind kind, int vmid) const;
+
   // PUT .../resize: `size` is absolute ("40G") or relative ("+8G"). Returns the UPID when
   // PVE runs a task (waited for by the caller), nullopt when it was done at once.
   std::optional<std::string> resize(const std::string& node, GuestKind kind, int vmid, const std::string& disk,

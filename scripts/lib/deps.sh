@@ -17,6 +17,7 @@ SARGA_APT_PACKAGES=(
   libyaml-cpp-dev libcpp-httplib-dev libcli11-dev libgtest-dev libgmock-dev
   libre2-dev libicu-dev libzstd-dev clang libclang-rt-14-dev
   mmdebstrap debootstrap zstd xz-utils xorriso genisoimage openssl
+  qemu-system-x86 qemu-utils ovmf mtools fdisk e2fsprogs libext2fs-dev
   python3 python3-venv python3-pip
 )
 

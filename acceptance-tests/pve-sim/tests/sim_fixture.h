@@ -14,7 +14,7 @@ namespace sarga::pvesim::testing {
 
 class SimFixture {
  public:
-  SimFixture() : core(make_config()) {
+  explicit SimFixture(const ClusterConfig& config = make_config()) : core(config) {
     register_cluster_handlers(router);
     register_access_handlers(router);
     register_storage_handlers(router);

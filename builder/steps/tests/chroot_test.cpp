@@ -195,6 +195,10 @@ TEST(CloudInit, WritesNoCloudDatasourceWhenInstalled) {
   text << in.rdbuf();
   EXPECT_NE(text.str().find("datasource_list: [ NoCloud, ConfigDrive, None ]"), std::string::npos) << text.str();
   EXPECT_TRUE(fs::exists(root / "etc/cloud/cloud.cfg.d/99-sarga.cfg"));
+  std::ifstream locale_cfg(root / "etc/cloud/cloud.cfg.d/91-sarga-locale.cfg");
+  std::stringstream locale_text;
+  locale_text << locale_cfg.rdbuf();
+  EXPECT_NE(locale_text.str().find("\nlocale: false\n"), std::string::npos) << locale_text.str();
   s.install = false;
   sarga::testing::put(root, "/var/lib/dpkg/status", sarga::testing::dpkg_entry("base-files", "12"));
   EXPECT_THROW(sarga::steps::run_cloud_init(ctx, s), std::runtime_error);

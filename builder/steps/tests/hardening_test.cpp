@@ -4,35 +4,16 @@
 #include <algorithm>
 
 #include "builder/steps/hardening.h"
+#include "builder/steps/tests/fake_apt.h"
 #include "builder/steps/tests/fixture.h"
+#include "builder/steps/tests/vm_fixture.h"
 
 namespace h = sarga::steps::hardening;
 using sarga::steps::Rootfs;
+using sarga::testing::FakeApt;
 using sarga::testing::TempDir;
 
 namespace {
-
-// Stands in for apt in the chroot: edits dpkg's status file the way install/purge would.
-struct FakeApt {
-  const Rootfs& root;
-  std::vector<std::string> calls;
-  void operator()(const std::string&, const std::vector<std::string>& argv) {
-    std::string joined;
-    for (const auto& a : argv) joined += a + " ";
-    calls.push_back(joined);
-    auto status = root.read("/var/lib/dpkg/status").value_or("");
-    if (std::find(argv.begin(), argv.end(), "install") != argv.end()) {
-      status += sarga::testing::dpkg_entry(argv.back());
-    } else if (std::find(argv.begin(), argv.end(), "purge") != argv.end()) {
-      for (size_t i = 3; i < argv.size(); ++i) {
-        auto pos = status.find("Package: " + argv[i] + "\n");
-        ASSERT_NE(pos, std::string::npos);
-        status.erase(pos, status.find("\n\n", pos) + 2 - pos);
-      }
-    }
-    root.write("/var/lib/dpkg/status", status);
-  }
-};
 
 h::Target target_for(const h::Rule& r) { return r.lxc ? h::Target::lxc : h::Target::vm; }
 
@@ -41,6 +22,7 @@ class RuleTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(RuleTest, VerifyFailsThenApplyFixes) {
   TempDir dir;
   sarga::testing::make_weak_rootfs(dir.path());
+  sarga::testing::add_weak_vm_files(dir.path());
   Rootfs root(dir.path());
   FakeApt apt{root, {}};
   const h::Rule* rule = h::find_rule(GetParam());

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -132,4 +133,80 @@ TEST(Cli, AuditOfAnEmptyTreeFailsWithAJsonReport) {
   EXPECT_EQ(j["passed"], false);
   EXPECT_EQ(j["profile"], "lxc-baseline");
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+std::string vm_example() { return "'" + std::string(SARGA_SOURCE_DIR) + "/examples/images/debian12-vm-hardened.pkr.hcl'"; }
+
+std::vector<std::string> output_types(const std::string& inspect_json_line) {
+  std::vector<std::string> out;
+  const nlohmann::json build = nlohmann::json::parse(inspect_json_line);
+  for (const auto& o : build["outputs"]) out.push_back(o["type"]);
+  return out;
+}
+
+}  // namespace
+
+TEST(Cli, ExceptSkipsPostProcessorsByType) {
+  // Without a token in the environment the example still loads: publishing is what needs it.
+  CliRun all = sarga_build("inspect -machine-readable " + vm_example());
+  ASSERT_EQ(all.code, 0) << all.out;
+  EXPECT_EQ(output_types(all.out),
+            (std::vector<std::string>{"disk-image", "sbom", "qemu-verify", "proxmox-vm-template", "manifest"}));
+  CliRun no_publish = sarga_build("inspect -machine-readable -except proxmox-vm-template " + vm_example());
+  ASSERT_EQ(no_publish.code, 0) << no_publish.out;
+  EXPECT_EQ(output_types(no_publish.out), (std::vector<std::string>{"disk-image", "sbom", "qemu-verify", "manifest"}));
+  // Globs and lists work as for builds; the build itself stays selected.
+  CliRun two = sarga_build("inspect -machine-readable -except 'proxmox-*,sbom' " + vm_example());
+  ASSERT_EQ(two.code, 0) << two.out;
+  EXPECT_EQ(output_types(two.out), (std::vector<std::string>{"disk-image", "qemu-verify", "manifest"}));
+  // No image: nothing to boot or publish either.
+  CliRun no_image = sarga_build("inspect -machine-readable -except disk-image " + vm_example());
+  ASSERT_EQ(no_image.code, 0) << no_image.out;
+  EXPECT_EQ(output_types(no_image.out), (std::vector<std::string>{"sbom", "manifest"}));
+  // A build name still skips the whole build, and -only is unchanged.
+  CliRun none = sarga_build("validate -except debian-12-vm-hardened " + vm_example());
+  EXPECT_EQ(none.code, 0) << none.out;
+  EXPECT_EQ(none.out, "The configuration is valid: 0 builds\n");
+  CliRun only = sarga_build("inspect -only proxmox-vm-template " + vm_example());
+  EXPECT_EQ(only.code, 2);
+  EXPECT_EQ(only.out, "-only:1:1: \"proxmox-vm-template\" matches no build (builds: debian-12-vm-hardened)\n");
+}
+
+TEST(Cli, InspectShowsThePlannedDiskLayoutAndHidesTheVmToken) {
+  const std::string secret = "vm-s3cret-77";
+  CliRun r = sarga_build("inspect -var 'pve_token=ci@pve!build=" + secret + "' " + vm_example());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("disk layout (debian-12-vm-hardened.qcow2): /boot/efi 256M /var 1024M /tmp 512M / "),
+            std::string::npos)
+      << r.out;
+  CliRun m = sarga_build("inspect -machine-readable -var 'pve_token=ci@pve!build=" + secret + "' " + vm_example());
+  ASSERT_EQ(m.code, 0) << m.out;
+  EXPECT_EQ(m.out.find(secret), std::string::npos) << m.out;
+  auto plan = nlohmann::json::parse(m.out)["plan"]["outputs"];
+  EXPECT_EQ(plan[3]["token"], "<sensitive>");
+  EXPECT_EQ(plan[2]["timeout_seconds"], 600);
+}
+
+TEST(Cli, BuildRefusesAnEmptyVmTokenBeforeBuilding) {
+  std::filesystem::path out = std::filesystem::temp_directory_path() / "sarga-cli-vm-token-test";
+  std::filesystem::remove_all(out);
+  CliRun r = sarga_build("build -var pve_token= -output-dir '" + out.string() + "' " + vm_example());
+  EXPECT_EQ(r.code, 1) << r.out;
+  // The error points at the block's line in the example, wherever the example puts it.
+  std::ifstream example(std::string(SARGA_SOURCE_DIR) + "/examples/images/debian12-vm-hardened.pkr.hcl");
+  std::string line;
+  int block_line = 0;
+  for (int n = 1; std::getline(example, line); ++n)
+    if (line.find("post-processor \"proxmox-vm-template\"") != std::string::npos) block_line = n;
+  ASSERT_GT(block_line, 0);
+  EXPECT_NE(r.out.find("debian12-vm-hardened.pkr.hcl:" + std::to_string(block_line) +
+                       ":3: post-processor \"proxmox-vm-template\" has an empty token"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("-except proxmox-vm-template"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("step-start"), std::string::npos);
+  std::filesystem::remove_all(out);
 }

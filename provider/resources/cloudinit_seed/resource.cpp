@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "lib/artifact/hash.h"
+#include "lib/cloudinit/seed.h"
 #include "lib/pve/cluster.h"
 #include "provider/resources/cloudinit_seed/pve_store.h"
-#include "provider/resources/cloudinit_seed/seed.h"
 #include "provider/resources/cloudinit_seed/seed_file.h"
 #include "provider/resources/proxmox/client.h"
 
@@ -16,6 +16,17 @@ namespace {
 
 using framework::Attribute;
 using framework::Model;
+// The seed itself lives in lib/cloudinit (sarga-build renders the same seeds).
+using cloudinit::Part;
+using cloudinit::Problem;
+using cloudinit::Problems;
+using cloudinit::RenderedSeed;
+using cloudinit::SeedInput;
+using cloudinit::parse_seed_iso;
+using cloudinit::render_seed;
+using cloudinit::validate_part;
+using cloudinit::validate_seed;
+using cloudinit::validate_seed_fields;
 
 // The config as a SeedInput; `complete` is false when any value is still unknown (plan time),
 // and `part_known[i]` tells which part blocks are wholly known.
@@ -71,8 +82,21 @@ Conversion from_model(const Model& m) {
   return c;
 }
 
+// The library's attribute paths map one to one onto cty's.
+cty::Path to_cty(const cloudinit::Path& path) {
+  cty::Path out;
+  for (const cloudinit::PathStep& step : path.steps()) {
+    switch (step.kind) {
+      case cloudinit::PathStep::Kind::attribute: out.push_attribute(step.name); break;
+      case cloudinit::PathStep::Kind::key: out.push_key(step.name); break;
+      case cloudinit::PathStep::Kind::index: out.push_index(step.index); break;
+    }
+  }
+  return out;
+}
+
 void report(const Problems& problems, framework::Diagnostics& d) {
-  for (const Problem& p : problems) d.error(p.path, p.summary, p.detail);
+  for (const Problem& p : problems) d.error(to_cty(p.path), p.summary, p.detail);
 }
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -236,24 +260,24 @@ class CloudinitSeed final : public framework::Resource {
     cty::Value parts = req.config.get("part");
     if (!req.config.get("user_data").is_null() && parts.is_known() && !parts.is_null() &&
         parts.length() > 0)
-      problems.push_back({cty::Path().attribute("part"), "Conflicting user data",
+      problems.push_back({cloudinit::Path().attribute("part"), "Conflicting user data",
                           "set either user_data or part blocks, not both; a raw document can be "
                           "one part with content_type = \"text/cloud-config\""});
     for (std::size_t i = 0; i < c.input.parts.size(); ++i)
       if (c.part_known[i])
         validate_part(c.input.parts[i],
-                      cty::Path().attribute("part").index(static_cast<int64_t>(i)), problems);
+                      cloudinit::Path().attribute("part").index(static_cast<int64_t>(i)), problems);
     if (c.output_path && c.output_path->empty())
-      problems.push_back({cty::Path().attribute("output_path"), "Empty output_path",
+      problems.push_back({cloudinit::Path().attribute("output_path"), "Empty output_path",
                           "set the path of the ISO file to write, e.g. \"${path.module}/seed.iso\""});
     bool node_known = req.config.is_known("node"), storage_known = req.config.is_known("storage");
     if (node_known && storage_known && req.config.is_known("output_path")) {
       bool node = !req.config.is_null("node"), storage = !req.config.is_null("storage");
       if (node != storage)
-        problems.push_back({cty::Path().attribute(node ? "storage" : "node"), "Incomplete Proxmox mode",
+        problems.push_back({cloudinit::Path().attribute(node ? "storage" : "node"), "Incomplete Proxmox mode",
                             "set node and storage together to upload the seed to Proxmox VE"});
       else if (!node && req.config.is_null("output_path"))
-        problems.push_back({cty::Path().attribute("output_path"), "Missing output_path",
+        problems.push_back({cloudinit::Path().attribute("output_path"), "Missing output_path",
                             "set output_path (write the ISO locally) or node and storage (upload it to Proxmox VE)"});
     }
     report(problems, diagnostics);

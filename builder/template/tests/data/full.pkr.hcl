@@ -123,4 +123,48 @@ build {
     storage  = "local"
     keep     = var.keep
   }
+
+  post-processor "disk-image" {
+    format         = "raw"
+    name           = "${local.name}-disk"
+    size           = "3GiB"
+    esp_size       = "128M"
+    serial_console = "ttyS1,9600"
+    kernel_options = ["quiet", "apparmor=1"]
+    partition {
+      mountpoint = "/var"
+      size       = "1G"
+    }
+    partition {
+      mountpoint = "/tmp"
+      size       = "256MiB"
+      options    = ["nodev", "nosuid", "noexec", "mode=1777"]
+    }
+  }
+
+  post-processor "qemu-verify" {
+    timeout     = "1h30m"
+    memory      = 2048
+    cpus        = 1
+    accelerator = "tcg"
+    network     = false
+    agent       = false
+    inline      = ["findmnt -no OPTIONS /tmp | grep -qw noexec", "test -e /etc/${local.name}"]
+  }
+
+  post-processor "proxmox-vm-template" {
+    endpoint       = "https://127.0.0.1:8006"
+    token          = var.pve_token
+    node           = "pve1"
+    storage        = "local-zfs"
+    import_storage = "nfs"
+    vmid           = 9000
+    name           = local.name
+    tags           = ["debian", "hardened"]
+    memory         = 2048
+    cores          = 2
+    bridge         = "vmbr1"
+    keep           = var.keep
+    fingerprint    = "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99"
+  }
 }
