@@ -3,9 +3,11 @@
 // mmd); file and directory entries are created in sorted order so the bytes do not depend on
 // the host's readdir order.
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include "builder/outputs/disk_internal.h"
+#include "lib/process/process.h"
 
 namespace fs = std::filesystem;
 
@@ -18,9 +20,9 @@ void write_esp(const fs::path& image, const PlannedPartition& esp, const fs::pat
                                             {"MTOOLSRC", "/dev/null"}};  // no ~/.mtoolsrc drive settings
   std::string volume_id = esp.fs_uuid;
   volume_id.erase(std::remove(volume_id.begin(), volume_id.end(), '-'), volume_id.end());
-  run_tool({"mformat", "-i", target, "-F", "-N", volume_id, "-v", "ESP", "-T", std::to_string(esp.size_sectors), "-h",
-            "64", "-s", "32", "::"},
-           env);
+  process::run({"mformat", "-i", target, "-F", "-N", volume_id, "-v", "ESP", "-T", std::to_string(esp.size_sectors),
+                "-h", "64", "-s", "32", "::"},
+               {.env = env});
 
   // Breadth-first in byte order: directories with mmd, then each directory's files in one mcopy.
   std::vector<fs::path> dirs = {fs::path()};
@@ -33,7 +35,7 @@ void write_esp(const fs::path& image, const PlannedPartition& esp, const fs::pat
       fs::path rel = dirs[i] / e.filename();
       if (fs::is_symlink(e)) continue;
       if (fs::is_directory(e)) {
-        run_tool({"mmd", "-i", target, "::/" + rel.generic_string()}, env);
+        process::run({"mmd", "-i", target, "::/" + rel.generic_string()}, {.env = env});
         dirs.push_back(rel);
       } else if (fs::is_regular_file(e)) {
         files.push_back(e.string());
@@ -43,7 +45,7 @@ void write_esp(const fs::path& image, const PlannedPartition& esp, const fs::pat
     std::vector<std::string> argv = {"mcopy", "-m", "-i", target};
     argv.insert(argv.end(), files.begin(), files.end());
     argv.push_back("::/" + dirs[i].generic_string());
-    run_tool(argv, env);
+    process::run(argv, {.env = env});
   }
 }
 

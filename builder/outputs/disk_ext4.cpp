@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "builder/outputs/disk_internal.h"
+#include "lib/process/process.h"
 
 namespace fs = std::filesystem;
 
@@ -108,12 +109,12 @@ void write_ext4(const fs::path& image, const PlannedPartition& part, const fs::p
   std::uint64_t size_kib = part.size_sectors * kSectorBytes / 1024;
   std::string label = part.name.substr(0, 16);  // ext4 labels hold 16 bytes
   try {
-    run_tool({"mke2fs", "-q", "-F", "-t", "ext4", "-U", part.fs_uuid, "-L", label, "-E",
-              "offset=" + std::to_string(offset) + ",hash_seed=" + part.fs_uuid +
-                  ",assume_storage_prezeroed=1,root_owner=" + std::to_string(root_meta.st_uid) + ":" +
-                  std::to_string(root_meta.st_gid),
-              "-d", tree.string(), image.string(), std::to_string(size_kib) + "k"},
-             {{"E2FSPROGS_FAKE_TIME", std::to_string(sde)}, {"MKE2FS_CONFIG", conf.string()}});
+    process::run({"mke2fs", "-q", "-F", "-t", "ext4", "-U", part.fs_uuid, "-L", label, "-E",
+                  "offset=" + std::to_string(offset) + ",hash_seed=" + part.fs_uuid +
+                      ",assume_storage_prezeroed=1,root_owner=" + std::to_string(root_meta.st_uid) + ":" +
+                      std::to_string(root_meta.st_gid),
+                  "-d", tree.string(), image.string(), std::to_string(size_kib) + "k"},
+                 {.env = {{"E2FSPROGS_FAKE_TIME", std::to_string(sde)}, {"MKE2FS_CONFIG", conf.string()}}});
   } catch (const std::runtime_error& e) {
     std::string what = e.what();
     bool full = what.find("Could not allocate block") != std::string::npos ||

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "builder/outputs/disk_internal.h"
+#include "lib/process/process.h"
 
 namespace fs = std::filesystem;
 
@@ -27,7 +28,8 @@ void write_gpt(const fs::path& image, const DiskLayout& layout) {
     if (!f.flush()) throw std::runtime_error("cannot write " + script.string());
   }
   try {
-    run_tool({"sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", "--wipe", "never", image.string()}, {}, script);
+    process::run({"sfdisk", "--quiet", "--no-reread", "--no-tell-kernel", "--wipe", "never", image.string()},
+                 {.stdin_file = script});
   } catch (...) {
     fs::remove(script);
     throw;

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -17,13 +16,6 @@ constexpr std::uint64_t kSectorBytes = 512;
 constexpr std::uint64_t kMiB = 1024 * 1024;
 constexpr std::uint64_t kSectorsPerMiB = kMiB / kSectorBytes;
 constexpr std::uint64_t kGptBackupSectors = 33;  // backup header + 32 sectors of entries at the end
-
-// --- disk_command.cpp: host tools via fork/exec, no shell -----------------------------
-// Runs argv (PATH lookup, plus /usr/sbin and /sbin) with the environment plus `env`.
-// stdin is `stdin_file` (default /dev/null). Returns stdout; throws std::runtime_error
-// "<tool> failed (exit N): <stderr tail>".
-std::string run_tool(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
-                     const std::filesystem::path& stdin_file = {});
 
 // --- disk_layout.cpp --------------------------------------------------------------------
 // Version-4-shaped UUID (lower case) from SHA-256(full_name|sde|name).

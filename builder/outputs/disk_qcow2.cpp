@@ -4,17 +4,18 @@
 #include <stdexcept>
 
 #include "builder/outputs/disk_internal.h"
+#include "lib/process/process.h"
 
 namespace fs = std::filesystem;
 
 namespace sarga::outputs::disk {
 
 void convert_to_qcow2(const fs::path& raw, const fs::path& qcow2) {
-  run_tool({"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.string(), qcow2.string()});
+  process::run({"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.string(), qcow2.string()});
 }
 
 std::uint64_t image_virtual_size(const fs::path& image, const std::string& format) {
-  std::string out = run_tool({"qemu-img", "info", "--output=json", "-f", format, image.string()});
+  std::string out = process::run({"qemu-img", "info", "--output=json", "-f", format, image.string()}).out;
   auto info = nlohmann::json::parse(out, nullptr, false);
   if (info.is_discarded() || !info.contains("virtual-size"))
     throw std::runtime_error("qemu-img info " + image.string() + ": no virtual-size in its output");

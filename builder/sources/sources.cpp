@@ -1,76 +1,23 @@
 #include "builder/sources/sources.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 #include "lib/artifact/hash.h"
 #include "lib/artifact/tar_extract.h"
 #include "lib/artifact/tar_writer.h"
+#include "lib/process/process.h"
 
 namespace fs = std::filesystem;
 
 namespace sarga::sources {
 
 namespace {
-
-bool have_program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/sbin:/usr/bin:/sbin:/bin";
-  p += ":/usr/sbin:/sbin";
-  size_t s = 0;
-  while (s <= p.size()) {
-    size_t c = p.find(':', s);
-    if (c == std::string::npos) c = p.size();
-    fs::path candidate = fs::path(p.substr(s, c - s)) / name;
-    if (!candidate.empty() && ::access(candidate.c_str(), X_OK) == 0) return true;
-    s = c + 1;
-  }
-  return false;
-}
-
-// Runs a host program; output lines go to log. Throws on failure.
-void run_host(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
-              const std::function<void(const std::string&)>& log) {
-  int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    ::dup2(fds[1], 1);
-    ::dup2(fds[1], 2);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    for (const auto& e : extra_env) ::putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    _exit(127);
-  }
-  ::close(fds[1]);
-  std::string pending;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
-    if (n < 0) continue;
-    pending.append(buf, n);
-    for (size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1))
-      if (log) log(pending.substr(0, nl));
-  }
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error(argv[0] + " failed with exit status " +
-                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                             (pending.empty() ? "" : ": " + pending));
-}
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
@@ -80,17 +27,17 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 void bootstrap_into_tar(const tmpl::MmdebstrapSettings& s, std::int64_t sde, const fs::path& tar,
                         const SourceContext& ctx, std::string& tool) {
-  std::vector<std::string> env = {"SOURCE_DATE_EPOCH=" + std::to_string(sde), "LC_ALL=C"};
-  if (have_program("mmdebstrap")) {
+  std::map<std::string, std::string> env = {{"SOURCE_DATE_EPOCH", std::to_string(sde)}};
+  if (process::find_program("mmdebstrap")) {
     tool = "mmdebstrap";
     std::vector<std::string> argv = {"mmdebstrap", "--mode=root", "--format=tar", "--variant=" + s.variant,
                                      "--architectures=" + s.architecture, "--components=" + join(s.components, ",")};
     if (!s.include.empty()) argv.push_back("--include=" + join(s.include, ","));
     argv.insert(argv.end(), {s.suite, tar.string(), s.mirror});
-    run_host(argv, env, ctx.log);
+    process::run(argv, {.env = env, .combine_output = true, .on_line = ctx.log});  // live in the build log
     return;
   }
-  if (!have_program("debootstrap")) throw std::runtime_error("neither mmdebstrap nor debootstrap is installed");
+  if (!process::find_program("debootstrap")) throw std::runtime_error("neither mmdebstrap nor debootstrap is installed");
   tool = "debootstrap";
   fs::path dir = tar.parent_path() / "debootstrap-tree";
   fs::remove_all(dir);
@@ -98,7 +45,7 @@ void bootstrap_into_tar(const tmpl::MmdebstrapSettings& s, std::int64_t sde, con
                                    "--arch=" + s.architecture, "--components=" + join(s.components, ",")};
   if (!s.include.empty()) argv.push_back("--include=" + join(s.include, ","));
   argv.insert(argv.end(), {s.suite, dir.string(), s.mirror});
-  run_host(argv, env, ctx.log);
+  process::run(argv, {.env = env, .combine_output = true, .on_line = ctx.log});
   artifact::TarWriteOptions o;
   o.compression = artifact::Compression::none;
   o.source_date_epoch = sde;
@@ -134,7 +81,7 @@ void import_rootfs_directory(const fs::path& from, const fs::path& to, bool allo
     }
   }
   fs::create_directories(to);
-  run_host({"cp", "-a", "--reflink=auto", (from / ".").string(), to.string()}, {}, nullptr);
+  process::run({"cp", "-a", "--reflink=auto", (from / ".").string(), to.string()});
 }
 
 nlohmann::json prepare_source(const tmpl::SourceSpec& spec, const SourceContext& ctx) {

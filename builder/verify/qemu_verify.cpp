@@ -12,9 +12,10 @@
 #include "builder/verify/console.h"
 #include "builder/verify/guest_agent.h"
 #include "builder/verify/guest_seed.h"
-#include "builder/verify/process.h"
 #include "builder/verify/qemu_command.h"
 #include "lib/cloudinit/seed.h"
+#include "lib/process/child_process.h"
+#include "lib/process/process.h"
 
 namespace sarga::verify {
 namespace {
@@ -162,7 +163,11 @@ class Verifier {
         std::to_string(s_.memory_mib) + " MiB, " + std::to_string(s_.cpus) + " CPUs, timeout " +
         std::to_string(s_.timeout_seconds) + " s)");
     qemu_.reset();
-    qemu_.emplace(qemu_argv(plan), qemu_log_);
+    try {
+      qemu_.emplace(qemu_argv(plan), qemu_log_);
+    } catch (const process::Error& e) {
+      throw std::runtime_error(std::string("qemu-verify: ") + e.what());
+    }
     started_ = Clock::now();
     std::optional<ConsoleReport> report = watch_console();
     if (!report) qemu_->stop();
@@ -185,11 +190,11 @@ class Verifier {
 
   void make_overlay(const fs::path& overlay) {
     fs::remove(overlay);
-    std::string output;
-    int rc = run_tool(overlay_argv(image_, format_, overlay), output);
-    if (rc != 0)
-      throw std::runtime_error("qemu-verify: qemu-img create of the overlay failed (exit " + std::to_string(rc) +
-                               "): " + output);
+    try {
+      process::run(overlay_argv(image_, format_, overlay));
+    } catch (const process::Error& e) {
+      throw std::runtime_error(std::string("qemu-verify: creating the disk overlay: ") + e.what());
+    }
   }
 
   std::optional<ConsoleReport> watch_console() {
@@ -216,7 +221,7 @@ class Verifier {
       }
       if (report.finished) return report;
       if (exit_status)
-        fail("qemu exited with " + describe_wait_status(*exit_status) + " before the guest finished cloud-init" +
+        fail("qemu exited with " + process::describe_status(*exit_status) + " before the guest finished cloud-init" +
              qemu_output_tail());
       if (kvm_broke_down()) return std::nullopt;
       if (cancelled()) fail("cancelled");
@@ -266,7 +271,7 @@ class Verifier {
   const tmpl::QemuVerifySettings& s_;
   const VerifyContext& ctx_;
   ScratchFiles scratch_;  // declared before qemu_: qemu is stopped before its files go
-  std::optional<ChildProcess> qemu_;
+  std::optional<process::ChildProcess> qemu_;
   VerifyResult result_;
   fs::path console_, qemu_log_;
   std::string nonce_;

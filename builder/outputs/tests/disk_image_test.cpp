@@ -17,6 +17,7 @@
 #include "builder/outputs/disk_internal.h"
 #include "builder/steps/tests/fixture.h"
 #include "lib/artifact/hash.h"
+#include "lib/process/process.h"
 
 using namespace sarga::outputs;
 using sarga::testing::put;
@@ -100,7 +101,7 @@ std::map<std::string, std::string> snapshot(const fs::path& root) {
   return out;
 }
 
-std::string run(const std::vector<std::string>& argv) { return disk::run_tool(argv); }
+std::string run(const std::vector<std::string>& argv) { return sarga::process::run(argv).out; }
 
 std::string fs_at(const fs::path& image, const PlannedPartition& p) {
   return image.string() + "?offset=" + std::to_string(p.start_sector * 512);
@@ -548,17 +549,6 @@ TEST(DiskStaging, PutsNestedMountpointsBackAfterAnError) {
   EXPECT_FALSE(fs::exists(d.path() / "stage"));
   EXPECT_THROW(disk::MountpointStaging(r, {"/nope"}, d.path() / "stage"), std::runtime_error);
   EXPECT_EQ(snapshot(r), before);
-}
-
-TEST(DiskCommand, ErrorsCarryTheToolsStderr) {
-  try {
-    disk::run_tool({"sh", "-c", "echo out; echo first >&2; echo 'the real reason' >&2; exit 3"});
-    FAIL();
-  } catch (const std::runtime_error& e) {
-    EXPECT_STREQ(e.what(), "sh failed (exit 3): first\nthe real reason");
-  }
-  EXPECT_EQ(disk::run_tool({"sh", "-c", "printf %s \"$X\""}, {{"X", "a b"}}), "a b");
-  EXPECT_THROW(disk::run_tool({"no-such-tool-sarga"}), std::runtime_error);
 }
 
 }  // namespace
