@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "lib/process/process.h"
+
 namespace fs = std::filesystem;
 
 namespace sarga::pipeline {
@@ -61,7 +63,9 @@ void move_into_place(const std::filesystem::path& from, const std::filesystem::p
   std::error_code ec;
   fs::rename(from, partial, ec);
   if (ec) {
-    fs::copy_file(from, partial, fs::copy_options::overwrite_existing);
+    // Another filesystem: a raw disk image is mostly holes, which copy_file would write out
+    // (4 GiB for a 4 GiB disk); cp keeps them.
+    process::run({"cp", "--sparse=always", "--", from.string(), partial.string()});
     fs::remove(from, ec);
   }
   fs::rename(partial, to);

@@ -2,6 +2,9 @@
 // reproducibility, error handling; audit of the result.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include "builder/pipeline/audit.h"
@@ -223,6 +226,44 @@ TEST(Audit, UnknownProfileAndRule) {
   EXPECT_THROW(pipeline::audit(d.path(), "desktop"), std::invalid_argument);
   EXPECT_THROW(pipeline::audit(d.path(), "lxc-baseline", {"nope"}), std::invalid_argument);
   EXPECT_THROW(pipeline::audit(d.path() / "missing", "lxc-baseline"), std::runtime_error);
+}
+
+}  // namespace
+
+namespace {
+
+// /dev/shm (tmpfs) and the temp dir are different filesystems here, so this takes the copy path.
+TEST(Workdir, MoveAcrossFilesystemsKeepsContentAndHoles) {
+  fs::path from = fs::path("/dev/shm") / ("sarga-move-" + std::to_string(::getpid()) + ".raw");
+  fs::path dir = fs::temp_directory_path() / ("sarga-move-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    std::ofstream f(from, std::ios::binary);
+    f << "head";
+    f.seekp(256 << 20);  // 256 MiB of hole
+    f << "tail";
+  }
+  struct stat shm {}, tmp {};
+  ASSERT_EQ(::stat("/dev/shm", &shm), 0);
+  ASSERT_EQ(::stat(dir.parent_path().c_str(), &tmp), 0);
+  ASSERT_NE(shm.st_dev, tmp.st_dev) << "/dev/shm and the temp dir must be different filesystems";
+
+  pipeline::move_into_place(from, dir / "disk.raw");
+  EXPECT_FALSE(fs::exists(from));
+  EXPECT_FALSE(fs::exists(dir / ".disk.raw.partial"));
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "disk.raw").c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, (256 << 20) + 4);
+  EXPECT_LT(st.st_blocks * 512, 1 << 20) << "the hole was written out";
+  std::ifstream in(dir / "disk.raw", std::ios::binary);
+  std::string head(4, '\0');
+  in.read(head.data(), 4);
+  EXPECT_EQ(head, "head");
+  in.seekg(256 << 20);
+  std::string tail(4, '\0');
+  in.read(tail.data(), 4);
+  EXPECT_EQ(tail, "tail");
+  fs::remove_all(dir);
 }
 
 }  // namespace
